@@ -1,0 +1,78 @@
+"""Name registries: how Keras-style strings such as ``'relu'`` or ``'adam'`` find their object.
+
+Every building-block module (activations, losses, initializers, optimizers, regularizers,
+metrics) keeps one :class:`Registry`. Names are matched without regard to case or underscores,
+so ``'mean_squared_error'``, ``'MeanSquaredError'`` and ``'meansquarederror'`` are the same
+name. An unknown name raises ``ValueError`` listing the valid names and the nearest one.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+
+def _normalize(name: str) -> str:
+    return name.replace("_", "").replace("-", "").lower()
+
+
+class Registry:
+    """A mapping from names (and aliases) to objects, with helpful errors.
+
+    >>> r = Registry("activation")
+    >>> @r.register("identity", "linear")
+    ... def linear(x):
+    ...     return x
+    >>> r.lookup("Linear") is linear
+    True
+    """
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._items: dict[str, object] = {}
+        self._names: list[str] = []
+
+    def register(self, *names: str):
+        """Decorator that registers an object under one or more names."""
+
+        def decorate(obj):
+            for name in names:
+                self.add(name, obj)
+            return obj
+
+        return decorate
+
+    def add(self, name: str, obj) -> None:
+        key = _normalize(name)
+        if key in self._items and self._items[key] is not obj:
+            raise ValueError(f"{self.kind} name {name!r} is already registered")
+        self._items[key] = obj
+        if name not in self._names:
+            self._names.append(name)
+
+    def names(self) -> list[str]:
+        """All registered names, in registration order."""
+        return list(self._names)
+
+    def __contains__(self, name) -> bool:
+        return isinstance(name, str) and _normalize(name) in self._items
+
+    def lookup(self, name: str):
+        """Return the object registered under ``name`` or raise a ValueError that lists the
+        valid names and suggests the nearest one."""
+        if not isinstance(name, str):
+            raise TypeError(
+                f"{self.kind}: expected a name (str), got {type(name).__name__} {name!r}"
+            )
+        key = _normalize(name)
+        if key in self._items:
+            return self._items[key]
+        raise ValueError(self.unknown_message(name))
+
+    def unknown_message(self, name: str) -> str:
+        valid = self.names()
+        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)
+        if not close:
+            by_key = {_normalize(v): v for v in valid}
+            close = [by_key[k] for k in difflib.get_close_matches(_normalize(name), by_key, n=1)]
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        return f"Unknown {self.kind} {name!r}.{hint} Valid names: {', '.join(valid)}."
