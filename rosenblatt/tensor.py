@@ -1,0 +1,382 @@
+"""``Tensor``: an ndarray that records how it was computed, and reverse-mode autodiff over it.
+
+Every operation on tensors that need gradients returns a new tensor that remembers its inputs and a
+*vector-Jacobian product*: a function turning the gradient of the output into the gradients of
+the inputs. ``loss.backward()`` orders the recorded graph (iteratively, so a chain of any length
+works), seeds dL/dL = 1 and walks it from the top down, accumulating each input's gradient: the
+"compute dL/du for every node u, top to bottom" of lecture 001, for arrays.
+
+>>> x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> y = (x * x).sum()
+>>> y.backward()
+>>> x.grad
+array([2., 4., 6.], dtype=float32)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+
+import numpy as np
+
+from rosenblatt._checks import describe
+
+_FLOAT_DTYPES = {"float32": np.float32, "float64": np.float64}
+_state = threading.local()
+
+
+def floatx() -> str:
+    """The default float type of new tensors and weights: ``'float32'`` unless changed."""
+    return getattr(_state, "floatx", "float32")
+
+
+def set_floatx(dtype: str) -> None:
+    """Set the default float type, ``'float32'`` (the default) or ``'float64'``."""
+    if dtype not in _FLOAT_DTYPES:
+        raise ValueError(f"dtype: expected 'float32' or 'float64', got {dtype!r}")
+    _state.floatx = dtype
+
+
+def is_grad_enabled() -> bool:
+    """Whether operations currently record the graph (False inside ``no_grad()``)."""
+    return getattr(_state, "grad_enabled", True)
+
+
+@contextlib.contextmanager
+def no_grad():
+    """Context in which operations record nothing: inference without a graph.
+
+    >>> w = Tensor([2.0], requires_grad=True)
+    >>> with no_grad():
+    ...     y = w * 3
+    >>> y.requires_grad
+    False
+    """
+    previous = is_grad_enabled()
+    _state.grad_enabled = False
+    try:
+        yield
+    finally:
+        _state.grad_enabled = previous
+
+
+def resolve_dtype(dtype):
+    """Map ``None`` / ``'float32'`` / ``'float64'`` / numpy float dtypes to a numpy dtype."""
+    if dtype is None:
+        return np.dtype(_FLOAT_DTYPES[floatx()])
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError as exc:
+        raise ValueError(f"dtype: expected 'float32' or 'float64', got {dtype!r}") from exc
+    if resolved not in (np.float32, np.float64):
+        raise ValueError(f"dtype: expected 'float32' or 'float64', got {dtype!r}")
+    return resolved
+
+
+def _to_array(data, dtype) -> np.ndarray:
+    if isinstance(data, Tensor):
+        data = data.data
+    if isinstance(data, (str, bytes)) or (
+        not isinstance(data, np.ndarray) and np.asarray(data).dtype.kind not in "biuf"
+    ):
+        raise TypeError(f"Tensor: expected numbers or an array of numbers, got {describe(data)}")
+    if dtype is None and isinstance(data, np.ndarray) and data.dtype in (np.float32, np.float64):
+        return data
+    return np.asarray(data, dtype=resolve_dtype(dtype))
+
+
+class Tensor:
+    """An n-dimensional float array with optional gradient tracking.
+
+    Args:
+        data: numbers, nested lists or an ndarray. A float32 or float64 ndarray keeps its dtype
+            (and is not copied); anything else becomes ``floatx()`` (float32 by default).
+        requires_grad: record operations on this tensor so ``backward()`` can fill ``.grad``.
+        dtype: ``'float32'`` or ``'float64'`` to convert explicitly.
+
+    Attributes:
+        data: the ndarray. grad: the accumulated gradient (same shape), or None.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "_parents", "_vjp", "_op", "_retain")
+    __array_ufunc__ = None  # make `ndarray + Tensor` use Tensor.__radd__
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None):
+        self.data = _to_array(data, dtype)
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self._parents = ()
+        self._vjp = None
+        self._op = "leaf"
+        self._retain = False
+
+    # ----------------------------------------------------------------- graph construction
+    @classmethod
+    def _make(cls, data: np.ndarray, parents: tuple, vjp, op: str) -> Tensor:
+        """Build an op's output; records the graph only when some parent needs a gradient."""
+        out = cls.__new__(cls)
+        out.data = data
+        out.grad = None
+        out._retain = False
+        out._op = op
+        if is_grad_enabled() and any(p.requires_grad for p in parents):
+            out.requires_grad = True
+            out._parents = parents
+            out._vjp = vjp
+        else:
+            out.requires_grad = False
+            out._parents = ()
+            out._vjp = None
+        return out
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._vjp is None
+
+    def retain_grad(self) -> Tensor:
+        """Keep ``.grad`` on this intermediate tensor after ``backward()`` (like PyTorch)."""
+        self._retain = True
+        return self
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's data, cut from the graph."""
+        return Tensor(self.data)
+
+    def zero_grad(self) -> None:
+        self.grad = None
+
+    # ----------------------------------------------------------------- backward
+    def backward(self, grad=None) -> None:
+        """Accumulate d(self)/d(leaf) into ``.grad`` of every leaf that requires a gradient.
+
+        ``grad`` seeds the walk; it may be omitted only for a single-element tensor (dL/dL = 1).
+        Gradients accumulate across calls, like PyTorch; call ``zero_grad()`` to reset.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward(): this tensor does not require a gradient (no input had "
+                "requires_grad=True, or it was computed under no_grad())"
+            )
+        if grad is None:
+            if self.data.size != 1:
+                raise RuntimeError(
+                    f"backward(): a gradient argument is needed for a non-scalar tensor of shape "
+                    f"{self.data.shape}; call .sum() first or pass grad of that shape"
+                )
+            seed = np.ones_like(self.data)
+        else:
+            seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, self.data.dtype)
+            if seed.shape != self.data.shape:
+                raise ValueError(
+                    f"backward(): grad has shape {seed.shape}, expected {self.data.shape}"
+                )
+        order = self._topological_order()
+        grads = {id(self): seed}
+        for node in order:
+            g = grads.pop(id(node), None)
+            if g is None:
+                continue
+            if node._vjp is None or node._retain:
+                node.grad = g if node.grad is None else node.grad + g
+            if node._vjp is None:
+                continue
+            for parent, pg in zip(node._parents, node._vjp(g)):
+                if pg is None or not parent.requires_grad:
+                    continue
+                if pg.shape != parent.data.shape:
+                    raise RuntimeError(
+                        f"internal error: op {node._op!r} gave a gradient of shape {pg.shape} "
+                        f"for an input of shape {parent.data.shape}"
+                    )
+                key = id(parent)
+                if key in grads:
+                    grads[key] = grads[key] + pg
+                else:
+                    grads[key] = pg
+
+    def _topological_order(self) -> list[Tensor]:
+        """Nodes reachable from self, each after every node that uses it (iterative DFS)."""
+        order, visited = [], set()
+        stack = [(self, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if expanded:
+                order.append(node)
+                continue
+            if id(node) in visited:
+                continue
+            visited.add(id(node))
+            stack.append((node, True))
+            for parent in node._parents:
+                if parent.requires_grad and id(parent) not in visited:
+                    stack.append((parent, False))
+        order.reverse()
+        return order
+
+    # ----------------------------------------------------------------- array protocol
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    def numpy(self) -> np.ndarray:
+        """The data as an ndarray (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float:
+        return self.data.item()
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", precision=4, prefix="Tensor(")
+        extra = ", requires_grad=True" if self.requires_grad else ""
+        if self.data.dtype != np.float32:
+            extra += f", dtype={self.data.dtype}"
+        return f"Tensor({body}{extra})"
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    __hash__ = object.__hash__
+
+    # comparisons give plain boolean arrays: they have no gradient
+    def __lt__(self, other):
+        return self.data < _raw(other)
+
+    def __le__(self, other):
+        return self.data <= _raw(other)
+
+    def __gt__(self, other):
+        return self.data > _raw(other)
+
+    def __ge__(self, other):
+        return self.data >= _raw(other)
+
+    # ----------------------------------------------------------------- operators (see ops)
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ops.sub(other, self)
+
+    def __mul__(self, other):
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.div(other, self)
+
+    def __pow__(self, other):
+        return _ops.power(self, other)
+
+    def __rpow__(self, other):
+        return _ops.power(other, self)
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __getitem__(self, index):
+        return _shape_ops.getitem(self, index)
+
+    # ----------------------------------------------------------------- methods (see ops)
+    def sum(self, axis=None, keepdims=False):
+        return _ops.sum(self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return _ops.mean(self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return _ops.max(self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _ops.min(self, axis, keepdims)
+
+    def exp(self):
+        return _ops.exp(self)
+
+    def log(self):
+        return _ops.log(self)
+
+    def sqrt(self):
+        return _ops.sqrt(self)
+
+    def abs(self):
+        return _ops.abs(self)
+
+    def tanh(self):
+        return _ops.tanh(self)
+
+    def sigmoid(self):
+        return _ops.sigmoid(self)
+
+    def relu(self):
+        return _ops.relu(self)
+
+    def clip(self, low, high):
+        return _ops.clip(self, low, high)
+
+    def reshape(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return _shape_ops.reshape(self, shape)
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return _shape_ops.transpose(self, axes or None)
+
+    @property
+    def T(self):
+        return _shape_ops.transpose(self, None)
+
+
+def _raw(value):
+    return value.data if isinstance(value, Tensor) else value
+
+
+def as_tensor(value, dtype=None) -> Tensor:
+    """``value`` itself if it is a Tensor, else a new constant Tensor."""
+    if isinstance(value, Tensor):
+        return value
+    return Tensor(value, dtype=dtype)
+
+
+from rosenblatt import ops as _ops  # noqa: E402  (ops needs Tensor defined first)
+from rosenblatt import shape_ops as _shape_ops  # noqa: E402
