@@ -77,12 +77,11 @@ def resolve_dtype(dtype):
 def _to_array(data, dtype) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.data
-    if isinstance(data, (str, bytes)) or (
-        not isinstance(data, np.ndarray) and np.asarray(data).dtype.kind not in "biuf"
-    ):
+    if isinstance(data, (str, bytes)) or np.asarray(data).dtype.kind not in "biuf":
         raise TypeError(f"Tensor: expected numbers or an array of numbers, got {describe(data)}")
-    if dtype is None and isinstance(data, np.ndarray) and data.dtype in (np.float32, np.float64):
-        return data
+    if dtype is None and isinstance(data, (np.ndarray, np.floating)):
+        if data.dtype in (np.float32, np.float64):
+            return np.asarray(data)
     return np.asarray(data, dtype=resolve_dtype(dtype))
 
 
@@ -90,8 +89,9 @@ class Tensor:
     """An n-dimensional float array with optional gradient tracking.
 
     Args:
-        data: numbers, nested lists or an ndarray. A float32 or float64 ndarray keeps its dtype
-            (and is not copied); anything else becomes ``floatx()`` (float32 by default).
+        data: numbers, nested lists or an ndarray. A float32 or float64 ndarray (or NumPy
+            scalar) keeps its dtype, and an ndarray is not copied; anything else becomes
+            ``floatx()`` (float32 by default).
         requires_grad: record operations on this tensor so ``backward()`` can fill ``.grad``.
         dtype: ``'float32'`` or ``'float64'`` to convert explicitly.
 
@@ -99,13 +99,14 @@ class Tensor:
         data: the ndarray. grad: the accumulated gradient (same shape), or None.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "_parents", "_vjp", "_op", "_retain")
+    __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_vjp", "_op", "_retain")
     __array_ufunc__ = None  # make `ndarray + Tensor` use Tensor.__radd__
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
         self.data = _to_array(data, dtype)
         self.grad = None
         self.requires_grad = bool(requires_grad)
+        self.name = None
         self._parents = ()
         self._vjp = None
         self._op = "leaf"
@@ -116,8 +117,9 @@ class Tensor:
     def _make(cls, data: np.ndarray, parents: tuple, vjp, op: str) -> Tensor:
         """Build an op's output; records the graph only when some parent needs a gradient."""
         out = cls.__new__(cls)
-        out.data = data
+        out.data = np.asarray(data)  # NumPy gives 0-d results as scalars; keep an ndarray
         out.grad = None
+        out.name = None
         out._retain = False
         out._op = op
         if is_grad_enabled() and any(p.requires_grad for p in parents):
@@ -178,7 +180,8 @@ class Tensor:
             if g is None:
                 continue
             if node._vjp is None or node._retain:
-                node.grad = g if node.grad is None else node.grad + g
+                # a copy: g may be shared with other tensors' gradients or the caller's array
+                node.grad = np.array(g) if node.grad is None else np.asarray(node.grad + g)
             if node._vjp is None:
                 continue
             for parent, pg in zip(node._parents, node._vjp(g)):
@@ -189,6 +192,8 @@ class Tensor:
                         f"internal error: op {node._op!r} gave a gradient of shape {pg.shape} "
                         f"for an input of shape {parent.data.shape}"
                     )
+                if pg.dtype != parent.data.dtype:  # ops mixing float32 and float64 inputs
+                    pg = pg.astype(parent.data.dtype)
                 key = id(parent)
                 if key in grads:
                     grads[key] = grads[key] + pg

@@ -1,0 +1,148 @@
+"""Model files: architecture as JSON and weights as arrays in one ``.npz`` archive.
+
+Loading uses ``np.load(..., allow_pickle=False)`` and builds layers only from the registry of
+built-in classes, so a model file can never run code. The optimizer's state (slots, step
+count) and the model's random generator are stored too, so training resumes exactly.
+
+File layout: ``__model__.json`` (a UTF-8 string array), ``weight/<i>`` per weight, and
+``optimizer/<key>`` per optimizer state array.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = "rosenblatt-model"
+VERSION = 1
+
+
+def _describe_config(model, include_optimizer: bool) -> dict:
+    from rosenblatt import losses, optimizers
+
+    config = {"format": FORMAT, "version": VERSION, "class_name": type(model).__name__,
+              "config": model.get_config(), "rng_state": model._rng.bit_generator.state}
+    if config["class_name"] not in ("Sequential", "Model"):
+        config["class_name"] = "Model"
+    if model.loss is not None:
+        config["compile"] = {
+            "optimizer": optimizers.serialize(model.optimizer),
+            "loss": losses.serialize(model.loss),
+            "metrics": [m.name for m in model.compiled_metrics],
+            "include_optimizer": include_optimizer,
+        }
+    return config
+
+
+def _json_default(value):
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    raise TypeError(f"cannot store {type(value).__name__} in a model file")
+
+
+def _write(path, arrays: dict) -> None:
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist")
+    with open(path, "wb") as handle:  # a file object: numpy does not append '.npz'
+        np.savez(handle, **arrays)
+
+
+def save_model(model, path, include_optimizer: bool = True) -> None:
+    """Write ``model`` to ``path``: JSON architecture, weights, optimizer state."""
+    if not model.built:
+        raise ValueError(f"save: model {model.name!r} has no weights yet; build or fit it first")
+    config = _describe_config(model, include_optimizer)
+    arrays = {"__model__.json": np.array(json.dumps(config, default=_json_default))}
+    for i, w in enumerate(model.get_weights()):
+        arrays[f"weight/{i}"] = w
+    if include_optimizer and model.optimizer is not None:
+        for key, value in model.optimizer.get_state().items():
+            arrays[f"optimizer/{key}"] = np.asarray(value)
+    _write(path, arrays)
+
+
+def _read(path) -> tuple[dict, dict]:
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no model file at {path}")
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ValueError(f"{path} is not a rosenblatt model file: {exc}") from exc
+    if "__model__.json" not in arrays:
+        raise ValueError(f"{path} is not a rosenblatt model file: no __model__.json entry")
+    config = json.loads(str(arrays.pop("__model__.json")))
+    if config.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a rosenblatt model file (format {config.get('format')!r})")
+    if config.get("version", 0) > VERSION:
+        raise ValueError(f"{path} was written by a newer rosenblatt (file version "
+                         f"{config['version']}, this one reads {VERSION})")
+    return config, arrays
+
+
+def _weights_of(arrays: dict) -> list[np.ndarray]:
+    count = sum(1 for key in arrays if key.startswith("weight/"))
+    return [arrays[f"weight/{i}"] for i in range(count)]
+
+
+def load_model(path, compile: bool = True):  # noqa: A002
+    """Rebuild a saved model: architecture from JSON, weights, and (if saved) optimizer state."""
+    from rosenblatt.models import Model, Sequential
+
+    config, arrays = _read(path)
+    cls = Sequential if config["class_name"] == "Sequential" else Model
+    model = cls.from_config(config["config"])
+    model.set_weights(_weights_of(arrays))
+    model._rng.bit_generator.state = config["rng_state"]
+    spec = config.get("compile")
+    if compile and spec is not None:
+        model.compile(optimizer=spec["optimizer"], loss=spec["loss"], metrics=spec["metrics"])
+        state = {k[len("optimizer/"):]: v for k, v in arrays.items() if k.startswith("optimizer/")}
+        if state:
+            model.flat_parameters()
+            model.optimizer.set_state(state)
+    return model
+
+
+def save_weights(model, path) -> None:
+    """Write only the weights (any model, subclassed ones included)."""
+    _write(path, {"__model__.json": np.array(json.dumps({"format": FORMAT, "version": VERSION,
+                                                          "weights_only": True})),
+                  **{f"weight/{i}": w for i, w in enumerate(model.get_weights())}})
+
+
+def load_weights(model, path) -> None:
+    """Load weights saved by ``save_weights`` or ``save`` into a built model of the same shape."""
+    _, arrays = _read(path)
+    if not model.built:
+        raise ValueError("load_weights: build the model first (call it on data or build(shape))")
+    model.set_weights(_weights_of(arrays))
+
+
+def summary_text(model) -> str:
+    """The table of ``Model.summary()``: layer (type), output shape, parameter count."""
+    rows = [("Layer (type)", "Output Shape", "Param #")]
+    for layer in model.layers:
+        shape = layer.output_shape
+        shape_text = "?" if shape is None else str((None, *shape))
+        rows.append((f"{layer.name} ({type(layer).__name__})", shape_text,
+                     f"{layer.count_params():,}"))
+    widths = [max(len(r[i]) for r in rows) + 2 for i in range(3)]
+    line = "-" * sum(widths)
+    lines = [f'Model: "{model.name}"', line]
+    for i, row in enumerate(rows):
+        lines.append("".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        if i == 0:
+            lines.append("=" * sum(widths))
+    total = sum(layer.count_params() for layer in model.layers)
+    trainable = sum(w.data.size for w in model.trainable_weights)
+    lines += ["=" * sum(widths), f"Total params: {total:,}", f"Trainable params: {trainable:,}",
+              f"Non-trainable params: {total - trainable:,}", line]
+    return "\n".join(lines)
