@@ -75,9 +75,9 @@ def check_positive(value, name: str, allow_zero: bool = False, integer: bool = F
     if ok:
         ok = value >= 0 if allow_zero else value > 0
     if not ok:
-        what = "integer" if integer else "number"
+        what = "an integer" if integer else "a number"
         sign = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name}: expected a {what} {sign}, got {value!r}")
+        raise ValueError(f"{name}: expected {what} {sign}, got {value!r}")
     return value
 
 

@@ -1,0 +1,53 @@
+"""Truth tables of the logic gates, the first data sets of the notes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import check_choice
+from .._registry import Registry
+
+GATES = Registry("logic gate")
+for _name, _column in {
+    "AND": [0, 0, 0, 1],
+    "OR": [0, 1, 1, 1],
+    "NAND": [1, 1, 1, 0],
+    "NOR": [1, 0, 0, 0],
+    "XOR": [0, 1, 1, 0],
+    "XNOR": [1, 0, 0, 1],
+    "NOT": [1, 0],
+}.items():
+    GATES.add(_name, tuple(_column))
+
+_TWO_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+_ONE_INPUT = np.array([[0], [1]])
+
+
+def logic_gate(name: str, encoding: str = "binary"):
+    """The truth table of a logic gate as a data set.
+
+    **Formula**: rows (x1, x2) = 00, 01, 10, 11 (NOT: x = 0, 1) with the gate's output d(x);
+    with ``encoding='bipolar'`` inputs and labels are mapped v -> 2 v - 1, so {0, 1} -> {-1, 1}.
+
+    Args:
+        name: 'AND', 'OR', 'NAND', 'NOR', 'XOR', 'XNOR' or 'NOT' (any case).
+        encoding: 'binary' ({0, 1}) or 'bipolar' ({-1, 1}).
+
+    Returns:
+        x: float32 array (4, 2), or (2, 1) for NOT; y: int64 array (4,) or (2,).
+
+    >>> x, y = logic_gate("xor")
+    >>> x.tolist(), y.tolist()
+    ([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]], [0, 1, 1, 0])
+    >>> logic_gate("and", encoding="bipolar")[1].tolist()
+    [-1, -1, -1, 1]
+
+    Lectures 000 and 004 (McCulloch-Pitts and perceptron gates, L01, L03, L04, L29).
+    """
+    column = GATES.lookup(name)
+    check_choice(encoding, "encoding", ("binary", "bipolar"))
+    x = _ONE_INPUT if len(column) == 2 else _TWO_INPUTS
+    y = np.array(column, dtype=np.int64)
+    if encoding == "bipolar":
+        x, y = 2 * x - 1, 2 * y - 1
+    return x.astype(np.float32), y
