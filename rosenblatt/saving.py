@@ -27,6 +27,9 @@ def _describe_config(model, include_optimizer: bool) -> dict:
               "config": model.get_config(), "rng_state": model._rng.bit_generator.state}
     if config["class_name"] not in ("Sequential", "Model"):
         config["class_name"] = "Model"
+    feature_map = getattr(model, "feature_map", None)
+    if feature_map is not None:  # the input features a model of raw 2-D points was trained on
+        config["feature_map"] = feature_map.get_config()
     if model.loss is not None:
         config["compile"] = {
             "optimizer": optimizers.serialize(model.optimizer),
@@ -101,6 +104,10 @@ def load_model(path, compile: bool = True):  # noqa: A002
     model = cls.from_config(config["config"])
     model.set_weights(_weights_of(arrays))
     model._rng.bit_generator.state = config["rng_state"]
+    if config.get("feature_map") is not None:
+        from rosenblatt.datasets import FeatureMap
+
+        model.feature_map = FeatureMap.from_config(config["feature_map"])
     spec = config.get("compile")
     if compile and spec is not None:
         model.compile(optimizer=spec["optimizer"], loss=spec["loss"], metrics=spec["metrics"])
