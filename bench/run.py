@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""Speed benchmark: rosenblatt against PyTorch and scikit-learn on the notes' networks.
+
+    python3 run.py bench            # full sizes (installs PyTorch 2.13 CPU if it can)
+    python3 bench/run.py --smoke    # tiny sizes, seconds (run by the test suite)
+
+Workloads (same data, shapes, hyperparameters and, where the API allows, initial weights):
+  W1  MLP 784-256-128-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 128, one epoch
+  W2  playground net 2-8-8-1 tanh, sigmoid + binary cross-entropy, SGD 0.03, batch 10, 500 rows
+  W3  predict one row with the W1 network
+  W4  784-w-w-10 for w in 64, 256, 1024, 2048 and batch 32, 128, 512, one epoch
+and the floor: the same sequence of matrix products alone through NumPy. Systems alternate
+within one process and each measurement is repeated; the table reports medians and ratios,
+and the JSON file keeps every figure. W1's peak memory is measured in a child process per
+system. A correctness guard checks that rosenblatt's W1 loss matches PyTorch's when both
+start from the same weights.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import systems  # noqa: E402
+
+SIZES = {
+    "full": {"w1_rows": 60000, "w4_rows": 8192, "w4_widths": (64, 256, 1024, 2048),
+             "w4_batches": (32, 128, 512), "w2_epochs": 20, "w3_calls": 2000},
+    "smoke": {"w1_rows": 512, "w4_rows": 256, "w4_widths": (16,), "w4_batches": (64,),
+              "w2_epochs": 1, "w3_calls": 20},
+}
+
+
+def median_time(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def alternate(runners: dict, repeat: int) -> dict:
+    """Median seconds per system, the systems taking turns in each round."""
+    times = {name: [] for name in runners}
+    for _ in range(repeat):
+        for name, fn in runners.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def mnist_like(rows: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    return rng.random((rows, 784), dtype=np.float32), rng.integers(0, 10, rows)
+
+
+def w1(available, sizes, repeat):
+    x, y = mnist_like(sizes["w1_rows"])
+    shapes = (784, 256, 128, 10)
+    runners = {name: make(x, y, shapes, 128) for name, make in available.items()}
+    return alternate(runners, repeat)
+
+
+def w2(available, sizes, repeat):
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-5, 5, (500, 2)).astype(np.float32)
+    y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)
+    runners = {name: make(x, y, sizes["w2_epochs"]) for name, make in available.items()}
+    seconds = alternate(runners, repeat)
+    steps = 50 * sizes["w2_epochs"]
+    return {name: steps / s for name, s in seconds.items()}
+
+
+def w3(available, sizes, repeat):
+    calls = sizes["w3_calls"]
+    out = {}
+    predictors = {name: make() for name, make in available.items()}
+    for name, fn in predictors.items():
+        fn()  # warm up
+        out[name] = median_time(lambda f=fn: [f() for _ in range(calls)], repeat) / calls * 1e6
+    return out
+
+
+def w4(available, sizes, repeat):
+    x, y = mnist_like(sizes["w4_rows"], seed=2)
+    results = {}
+    for width in sizes["w4_widths"]:
+        for batch in sizes["w4_batches"]:
+            shapes = (784, width, width, 10)
+            runners = {name: make(x, y, shapes, batch) for name, make in available.items()}
+            results[f"w={width},b={batch}"] = alternate(runners, max(1, repeat // 2))
+    return results
+
+
+def peak_memory_mb(system: str, rows: int) -> float | None:
+    """Peak resident memory of a child process that runs one W1 epoch on ``system``."""
+    cmd = [sys.executable, __file__, "--memory-probe", system, "--rows", str(rows)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        return None
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def memory_probe(system: str, rows: int) -> None:
+    x, y = mnist_like(rows)
+    fn = systems.W1_MAKERS[system](x, y, (784, 256, 128, 10), 128)
+    fn()
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
+def table(results: dict) -> str:
+    lines = ["| workload | rosenblatt | PyTorch | scikit-learn | floor | rb/torch | rb/sklearn "
+             "| rb/floor |", "|---|---|---|---|---|---|---|---|"]
+
+    def row(name, values, unit, fmt="{:.3f}"):
+        get = values.get
+        cells = [fmt.format(get(k)) + unit if get(k) is not None else "-"
+                 for k in ("rosenblatt", "torch", "sklearn", "floor")]
+        ratios = [ratio(get("rosenblatt"), get(k)) for k in ("torch", "sklearn", "floor")]
+        lines.append(f"| {name} | " + " | ".join(cells) + " | "
+                     + " | ".join("-" if r is None else f"{r:.2f}" for r in ratios) + " |")
+
+    row("W1 epoch", results["W1"], " s")
+    row("W2 steps/s (higher is better)", results["W2"], " steps/s", "{:,.0f}")
+    row("W3 predict one row", results["W3"], " us", "{:.1f}")
+    for key, values in results["W4"].items():
+        row(f"W4 {key}", values, " s")
+    mem = results.get("memory_mb", {})
+    lines.append("| W1 peak memory (MB) | " + " | ".join(
+        "-" if mem.get(k) is None else f"{mem[k]:.0f}" for k in ("rosenblatt", "torch", "sklearn"))
+        + " | - | | | |")
+    guard = results.get("guard")
+    if guard:
+        lines.append(f"\nguard: W1 loss rosenblatt {guard['rosenblatt']:.5f}, PyTorch "
+                     f"{guard['torch']:.5f} (same initial weights), agree: {guard['agree']}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, for the tests")
+    parser.add_argument("--repeat", type=int, default=5, help="repetitions (median reported)")
+    parser.add_argument("--json", default="bench/results.json", help="where to write results")
+    parser.add_argument("--threads", type=int, default=None, help="threads for every system")
+    parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, default=60000, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_probe:
+        memory_probe(args.memory_probe, args.rows)
+        return 0
+    warnings.filterwarnings("ignore")
+    sizes = SIZES["smoke" if args.smoke else "full"]
+    repeat = 1 if args.smoke else args.repeat
+    threads = args.threads or len(os.sched_getaffinity(0))
+    systems.set_threads(threads)
+    results = {"sizes": sizes, "threads": threads, "systems": systems.versions()}
+    results["W1"] = w1(systems.available(systems.W1_MAKERS), sizes, repeat)
+    results["W2"] = w2(systems.available(systems.W2_MAKERS), sizes, repeat)
+    results["W3"] = w3(systems.available(systems.W3_MAKERS), sizes, repeat)
+    results["W4"] = w4(systems.available(systems.W1_MAKERS), sizes, repeat)
+    results["guard"] = systems.guard(mnist_like(sizes["w1_rows"], seed=3)[0])
+    if not args.smoke:
+        results["memory_mb"] = {name: peak_memory_mb(name, sizes["w1_rows"])
+                                for name in systems.available(systems.W1_MAKERS)
+                                if name != "floor"}
+    print(table(results))
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(results, indent=2))
+    print(f"\nresults written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

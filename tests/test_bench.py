@@ -1,0 +1,31 @@
+"""The benchmark's smoke run: tiny sizes, so that the harness keeps working (no timing asserted)."""
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _load_bench():
+    sys.path.insert(0, str(BENCH))
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_smoke_run_writes_every_workload(tmp_path, capsys):
+    bench = _load_bench()
+    out = tmp_path / "results.json"
+    assert bench.main(["--smoke", "--json", str(out)]) == 0
+    results = json.loads(out.read_text())
+    for workload in ("W1", "W2", "W3"):
+        assert results[workload]["rosenblatt"] > 0
+    assert results["W1"]["floor"] > 0
+    assert all(v["rosenblatt"] > 0 for v in results["W4"].values())
+    if results["guard"] is not None:  # PyTorch installed: same start, same loss
+        assert results["guard"]["agree"], results["guard"]
+    assert "| W1 epoch |" in capsys.readouterr().out
+
