@@ -18,8 +18,8 @@ from rosenblatt.ops import max, min  # noqa: A004
 from rosenblatt.shape_ops import concatenate, getitem, reshape, stack, transpose
 from rosenblatt.random import set_seed
 from rosenblatt import (
-    activations, callbacks, initializers, layers, losses, metrics, optimizers, regularizers,
-    schedules,
+    activations, callbacks, datasets, initializers, layers, losses, metrics, optimizers,
+    regularizers, schedules,
 )
 from rosenblatt.layers import Input
 from rosenblatt.models import Model, Sequential, load_model
