@@ -1,0 +1,346 @@
+"""Every worked example of the notes (L01-L36, see LECTURE_EXAMPLES.md) run from its script in
+``examples/`` and checked against the number or behaviour the notes state."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import struct
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ROWS = [[0, 0], [0, 1], [1, 0], [1, 1]]
+REGIMES = ("monotone", "one step", "oscillating", "diverging")  # L32
+
+
+@cache
+def example(stem: str):
+    """Import ``examples/<stem>.py`` as a module."""
+    path = EXAMPLES / f"{stem}.py"
+    spec = importlib.util.spec_from_file_location(f"example_{stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(stem: str, *argv: str):
+    return example(stem).main(list(argv))
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-np.asarray(z, dtype=np.float64)))
+
+
+# ------------------------------------------------------------------ lecture 000
+def test_L01_mcculloch_pitts_truth_tables():
+    out = run("L01_mcculloch_pitts")
+    assert out["AND"] == [a & b for a, b in ROWS]
+    assert out["OR"] == [a | b for a, b in ROWS]
+    assert out["A AND NOT B"] == [int(a and not b) for a, b in ROWS]
+
+
+def test_L02_hebbian_growth_is_k_alpha():
+    out = run("L02_hebbian", "--alpha", "0.25", "--k", "7")
+    assert out[(1, 1)] == pytest.approx(7 * 0.25)
+    assert out[(1, 0)] == out[(0, 1)] == out[(0, 0)] == 0.0
+
+
+def test_L03_perceptron_learns_linearly_separable_gates():
+    out = run("L03_L04_perceptron_gates", "--max-epochs", "30")
+    for gate in ("and", "or", "nand", "not"):
+        converged, epochs, wrong = out[gate]
+        assert converged and wrong == 0 and 1 <= epochs <= 30
+
+
+def test_L04_perceptron_does_not_converge_on_xor():
+    for budget in ("5", "200"):
+        converged, epochs, wrong = run("L03_L04_perceptron_gates", "--max-epochs", budget)["xor"]
+        assert not converged and epochs == int(budget) and wrong >= 1
+
+
+def test_L05_xor_from_two_perceptrons():
+    assert run("L05_xor_two_perceptrons") == [a ^ b for a, b in ROWS]
+
+
+def test_L06_activation_derivatives():
+    out = run("L06_L07_activations")
+    assert max(out["central"].values()) < 1e-6
+    assert max(out["identity"].values()) < 1e-12
+
+
+def test_L06_tanh_derivative_is_not_the_typo_1_minus_f():
+    z = np.array([0.5, 1.0])
+    f = np.tanh(z)
+    notes = example("L06_L07_activations").identity_derivative("tanh", z, f)
+    assert np.allclose(notes, 1 / np.cosh(z) ** 2) and not np.allclose(notes, 1 - f)
+
+
+def test_L07_tanh_is_a_scaled_sigmoid():
+    assert run("L06_L07_activations")["tanh_identity"] < 1e-15
+
+
+def test_L08_backprop_trace_equals_autodiff_and_central_differences():
+    out = run("L08_backprop_trace", "--seed", "3")
+    assert out["max_difference"] < 1e-12
+    trace, x, y = out["trace"], out["x"], out["y"]
+    kernels = [w for w in out["model"].get_weights() if w.ndim == 2]
+    biases = [w for w in out["model"].get_weights() if w.ndim == 1]
+
+    def error(ks):
+        o = x
+        for W, b in zip(ks, biases, strict=True):
+            o = sigmoid(o @ W + b)
+        return 0.5 * np.sum((o - y) ** 2)
+
+    h = 1e-6
+    for layer, W in enumerate(kernels):
+        for i, j in ((0, 0), (W.shape[0] - 1, W.shape[1] - 1)):
+            up = [k.copy() for k in kernels]
+            down = [k.copy() for k in kernels]
+            up[layer][i, j] += h
+            down[layer][i, j] -= h
+            numeric = (error(up) - error(down)) / (2 * h)
+            assert trace.layers[layer].grad_theta[j, i] == pytest.approx(numeric, abs=1e-9)
+    assert trace.error == pytest.approx(error(kernels))
+
+
+# ------------------------------------------------------------------ lecture 001
+def test_L09_batch_minibatch_stochastic_reach_least_squares():
+    out = run("L09_gradient_descent_variants")
+    W, b = out["least_squares"]
+    X, y = example("L09_gradient_descent_variants").make_regression()
+    A = np.column_stack([X, np.ones(len(X))])
+    reference = np.linalg.solve(A.T @ A, A.T @ y)  # the normal equations, independently
+    assert np.allclose(np.append(W, b), reference)
+    for name, tol in (("batch", 1e-6), ("mini-batch", 2e-2), ("stochastic", 2e-2)):
+        Wg, bg = out[name]
+        assert np.allclose(np.append(Wg, bg), reference, atol=tol), name
+
+
+def test_L10_dense_dense_equals_formula():
+    out = run("L10_mlp_formula", "--seed", "4")
+    assert np.allclose(out["model"], out["formula"], atol=1e-12)
+
+
+def test_L11_nand_quiz():
+    out = run("L11_nand_quiz")
+    assert str(out["interval"]) == "[-1, -0.7)"
+    assert out["checks"] == {-1.0: True, -0.8: True, -0.7: False, -1.01: False}
+
+
+def test_L12_quiz_gradient():
+    out = run("L12_quiz_gradient")
+    assert out["closed_form"] == pytest.approx(0.0033240283, abs=1e-10)
+    for key in ("tensor", "value"):
+        assert out[key] == pytest.approx(out["closed_form"], rel=1e-12)
+    assert out["central"] == pytest.approx(out["closed_form"], rel=1e-6)
+
+
+def test_L13_cross_entropies_by_hand_and_stable():
+    out = run("L13_L31_losses")
+    bce = -np.mean([np.log(0.9), np.log(0.8), np.log(0.6)])
+    cce = -np.mean([np.log(0.7), np.log(0.6)])
+    assert out["values"]["bce"] == pytest.approx(bce, rel=1e-12)
+    assert out["values"]["cce"] == pytest.approx(cce, rel=1e-12)
+    assert all(math.isfinite(v) for v in out["stability"].values())
+    assert out["stability"]["bce logits"] == pytest.approx(0.0, abs=1e-12)
+
+
+# ------------------------------------------------------------------ lecture 002
+def test_L14_L15_step_gates():
+    out = run("L14_L15_L22_L23_gates")
+    assert out["not_L14"] == [1, 0]
+    assert out["and_L14"] == [0, 0, 0, 1]
+    assert out["or_L14"] == [0, 1, 1, 1]
+    assert out["xor_L15"] == [0, 1, 1, 0]
+
+
+def test_L16_two_linear_layers_are_one():
+    out = run("L16_linear_collapse", "--seed", "2")
+    assert np.allclose(out["two_layers"], out["one_layer"], atol=1e-12)
+
+
+def test_L17_playground_learning_rates():
+    out = run("L17_playground_learning_rate", "--epochs", "80")
+    slow, medium, fast = out[0.01][0], out[0.1][0], out[1.0][0]
+    assert medium is not None and out[0.1][1][medium - 1] < 0.05
+    assert slow is None or medium < slow
+    assert fast is None and min(out[1.0][1]) >= 0.05 and len(out[1.0][1]) == 80
+
+
+def test_L17_target_stops_training_early():
+    module = example("L17_playground_learning_rate")
+    data = module.playground_data(10)
+    reached, losses = module.train(data, 0.1, 80, 10)
+    assert len(losses) == reached and losses[-1] < 0.05 and min(losses[:-1]) >= 0.05
+
+
+def test_L18_one_neuron_gradient_equals_autodiff():
+    out = run("L18_one_neuron_gradient", "--seed", "5")
+    assert np.allclose(out["formula"][0], out["autodiff"][0], rtol=1e-12)
+    assert out["formula"][1] == pytest.approx(out["autodiff"][1], rel=1e-12)
+
+
+def test_L19_nineteen_parameters():
+    out = run("L19_parameter_count")
+    assert out["count_params"] == 3 * (4 + 1) + 1 * (3 + 1) == 19
+    assert "19" in out["summary"]
+
+
+def test_L20_three_keras_apis_run():
+    out = run("L20_keras_apis", "--epochs", "20")
+    for name in ("sequential", "functional", "subclassing"):
+        first, last, shape = out[name]
+        assert last < first and shape == (50, 1)
+
+
+def test_L21_output_layers():
+    out = run("L21_output_layers", "--epochs", "40")
+    before, after = out["regression"]
+    assert after < 0.1 * before
+    assert out["binary"] >= 0.85
+    assert out["multiclass"] >= 0.95
+    assert np.allclose(out["softmax_sums"], 1.0, atol=1e-5)
+
+
+# ------------------------------------------------------------------ lecture 003
+def test_L22_L23_gates():
+    out = run("L14_L15_L22_L23_gates")
+    assert out["and_L22"] == [0, 0, 0, 1]
+    assert out["or_L22"] == [0, 1, 1, 1]
+    assert out["not_L22"] == [1, 0]
+    assert out["xor_feature_L23"] == out["xor_or_and_L23"] == [0, 1, 1, 0]
+
+
+def _write_idx(path: Path, array: np.ndarray) -> None:
+    codes = {1: 0x0801, 3: 0x0803}
+    header = struct.pack(">I", codes[array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
+    path.write_bytes(header + array.astype(np.uint8).tobytes())
+
+
+def test_L24_linear_classifier_on_synthetic_idx(tmp_path):
+    rng = np.random.default_rng(0)
+    prototypes = rng.random((10, 28, 28)) < 0.2
+    labels = rng.integers(0, 10, 600)
+    noise = rng.random((600, 28, 28)) < 0.1
+    images = (prototypes[labels] ^ noise) * 255
+    _write_idx(tmp_path / "t10k-images-idx3-ubyte", images)
+    _write_idx(tmp_path / "t10k-labels-idx1-ubyte", labels)
+    out = run("L24_mnist_linear", str(tmp_path), "--epochs", "3")
+    assert out["n_samples"] == 600 and out["accuracy"] >= 0.85
+
+
+def test_L24_linear_classifier_on_mnist():
+    directory = SHARED / "data" / "mnist"
+    if not directory.is_dir():
+        pytest.skip(f"MNIST not found in {directory}")
+    out = run("L24_mnist_linear", str(directory), "--epochs", "3")
+    assert out["accuracy"] >= 0.85
+
+
+def test_L25_least_squares_equals_gradient_descent():
+    out = run("L25_least_squares", "--n", "60")
+    W, b = out["closed_form"]
+    Wg, bg = out["gradient_descent"]
+    assert np.allclose(Wg, W, atol=1e-8) and bg == pytest.approx(b, abs=1e-8)
+
+
+def test_L26_forgetting_rate():
+    out = run("L26_forgetting_rate")
+    Q, eps, lam = np.array(out["Q"]), np.array(out["batch_losses"]), out["rate"]
+    assert len(Q) == len(eps) + 1
+    assert np.allclose(Q[1:], lam * eps + (1 - lam) * Q[:-1])
+    assert out["Q_per_epoch"][-1] == Q[-1] and out["epochs"] < 200
+    last = np.abs(np.diff(Q[-out["patience"] - 1 :]))
+    assert np.all(last < out["tol"] * (1 + np.abs(Q[-out["patience"] :])))
+    assert "converged" in out["stop_reason"]
+
+
+def test_L27_universal_approximation_error_falls():
+    errors = run("L27_universal_approximation", "--epochs", "100")
+    assert errors[2] > errors[8] > errors[32]
+    assert errors[32] < 0.05
+
+
+# ------------------------------------------------------------------ lecture 004
+def test_L28_sigmoid_and():
+    out = run("L28_sigmoid_and")
+    assert np.allclose(out, sigmoid([-30, -10, -10, 10]), rtol=1e-12)
+    assert max(out[:3]) < 1e-4 and out[3] > 0.9999
+
+
+def test_L29_xor_and_xnor_networks():
+    out = run("L29_xor_networks")
+    assert out["xor_pm1_L29"] == [-1, 1, 1, -1]
+    assert out["xnor_L29"] == [1, 0, 0, 1]
+    assert np.allclose(out["xnor_sigmoid_L29"], [1, 0, 0, 1], atol=1e-4)
+
+
+def test_L30_graph_network_expression_and_training():
+    out = run("L30_graph_network", "--epochs", "150", "--seed", "1")
+    assert np.allclose(out["graph"], out["expression"], rtol=1e-12)
+    losses = out["losses"]
+    assert losses[-1] < 0.75 * losses[0]
+
+
+def test_L30_graph_network_rejects_a_cycle():
+    module = example("L30_graph_network")
+    with pytest.raises(ValueError, match="cycle"):
+        module.GraphNetwork({3: "tanh", 4: "tanh"}, [1], [(1, 3), (3, 4), (4, 3)], output=4)
+
+
+def test_L31_regression_losses_by_hand():
+    values = run("L13_L31_losses")["values"]
+    e = np.array([0.5, 0.0, 2.0, -1.5])
+    assert values["mae"] == pytest.approx(np.mean(np.abs(e)))
+    assert values["mse"] == pytest.approx(np.mean(e**2))
+    sae = np.where(np.abs(e) < 1, 0.5 * e**2, np.abs(e) - 0.5)
+    assert values["sae"] == pytest.approx(np.mean(sae))
+    assert max(run("L13_L31_losses")["gradcheck"].values()) < 1e-6
+
+
+def test_L32_learning_rate_regimes():
+    out = run("L32_gradient_descent_quadratic", "--C", "4", "--steps", "12")
+    C = out["C"]
+    for regime in REGIMES:
+        eta, path = out[regime]
+        assert np.allclose(path, (1 - eta * C) ** np.arange(len(path)))
+    monotone, one, oscillating, diverging = (out[k][1] for k in REGIMES)
+    assert np.all(np.diff(monotone) < 0) and np.all(monotone > 0)
+    assert one[1] == 0.0 and np.all(one[1:] == 0)
+    assert np.all(np.sign(oscillating[1:]) != np.sign(oscillating[:-1]))
+    assert np.all(np.diff(np.abs(oscillating)) < 0)
+    assert np.all(np.diff(np.abs(diverging)) > 0)
+
+
+def test_L33_gradient_check():
+    out = run("L33_gradient_check", "--seed", "1")
+    assert out["central"] == pytest.approx(12.0, rel=1e-8)
+    assert out["relative_error"] < 1e-6
+
+
+def test_L34_optimizer_first_steps_match_formulas():
+    out = run("L34_optimizers")
+    for rule, (library, hand) in out.items():
+        assert np.allclose(library, hand, rtol=1e-12, atol=1e-15), rule
+    assert np.allclose(out["sgd"][1][0], [1.0 - 0.1, 1.0 + 0.2])  # one step, by hand
+
+
+def test_L35_constant_init_stays_symmetric_and_variances_match():
+    out = run("L35_initialization", "--epochs", "10")
+    constant = out["constant"]
+    assert np.all(constant == constant[:, :1]) and not np.allclose(constant, 0.3)
+    assert np.ptp(out["random"], axis=1).max() > 0.1
+    for name, (sample, formula) in out["variances"].items():
+        assert sample == pytest.approx(formula, rel=0.05), name
+
+
+def test_L36_autoencoder_beats_the_mean_image():
+    pytest.importorskip("sklearn")
+    out = run("L36_autoencoder", "--epochs", "15")
+    assert out["autoencoder"] < 0.6 * out["mean_image"]
