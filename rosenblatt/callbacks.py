@@ -79,8 +79,11 @@ class CallbackList:
     def __getattr__(self, hook):
         if hook not in self.HOOKS:
             raise AttributeError(hook)
+        arity = 1 if hook in ("on_train_begin", "on_train_end") else 2
 
         def call(*args):
+            if len(args) < arity:  # as in Keras, every hook receives a logs dict
+                args = (*args, {})
             for cb in self.callbacks:
                 getattr(cb, hook)(*args)
 
@@ -115,7 +118,7 @@ def _mode_for(monitor: str, mode: str) -> str:
 
 class EarlyStopping(Callback):
     """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience``
-    epochs; optionally restore the best weights seen (Keras' rule)."""
+    epochs (at least one); optionally restore the best weights seen (Keras' rule)."""
 
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto",
                  restore_best_weights=False, start_from_epoch=0):
@@ -140,7 +143,7 @@ class EarlyStopping(Callback):
                 self.best_weights = self.model.get_weights()
             return
         self.wait += 1
-        if self.wait > self.patience:
+        if self.wait >= self.patience:
             self.stopped_epoch = epoch
             if self.restore_best_weights and self.best_weights is not None:
                 self.model.set_weights(self.best_weights)
@@ -208,12 +211,14 @@ class ForgettingRate(Callback):
     """The functional estimate of lecture 003's mini-batch algorithm, as a stopping rule.
 
     Q starts as the mean loss over the training set; after each step with batch loss eps,
-    Q <- lambda eps + (1 - lambda) Q. Training stops once |Q_new - Q_old| < tol (1 + |Q|)
-    for ``patience`` consecutive steps. ``values`` keeps Q per step; logs get 'Q' per epoch.
+    Q <- lambda eps + (1 - lambda) Q, with lambda in (0, 1]. Training stops once
+    |Q_new - Q_old| < tol (1 + |Q|) for ``patience`` consecutive steps. ``values`` keeps Q
+    per step (the batch logs get 'Q' too); the epoch logs, hence the History, get 'Q'.
     """
 
     def __init__(self, forgetting_rate=0.1, tol=1e-4, patience=10, stop=True):
         super().__init__()
+        check_positive(forgetting_rate, "forgetting_rate")
         self.rate = float(check_in_range(forgetting_rate, "forgetting_rate", 0.0, 1.0))
         self.tol = float(check_positive(tol, "tol"))
         self.patience = int(check_positive(patience, "patience", integer=True))
@@ -229,6 +234,7 @@ class ForgettingRate(Callback):
         old = self.Q
         self.Q = self.rate * logs["batch_loss"] + (1 - self.rate) * old
         self.values.append(self.Q)
+        logs["Q"] = self.Q
         self.calm = self.calm + 1 if abs(self.Q - old) < self.tol * (1 + abs(self.Q)) else 0
         if self.stop_when_converged and self.calm >= self.patience:
             self.stop(f"forgetting-rate estimate converged: Q = {self.Q:.6g} changed by less "
@@ -294,7 +300,10 @@ class ModelCheckpoint(Callback):
 
 
 class LambdaCallback(Callback):
-    """A callback from plain functions, e.g. ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``."""
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``.
+
+    Every hook gets Keras' arguments: ``(logs)`` for train begin / end, ``(index, logs)`` else.
+    """
 
     def __init__(self, **hooks):
         super().__init__()

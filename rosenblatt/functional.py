@@ -22,7 +22,7 @@ class SymbolicTensor:
     def apply(self, layer) -> SymbolicTensor:
         shape = self.shape[1:]
         expected = layer.input_shape if layer.input_shape is not None else layer.input_shape_arg
-        if layer.built and expected is not None and tuple(expected) != shape:
+        if expected is not None and tuple(expected) != shape:
             raise ValueError(
                 f"layer {layer.name!r} expects inputs of shape (None, "
                 f"{', '.join(map(str, expected))}), got {self.shape}"
@@ -55,7 +55,7 @@ class Graph:
     def run(self, values: list[Tensor], training: bool, logits: bool = False) -> list[Tensor]:
         """Compute the outputs from input tensors; ``logits``: the output Dense layers give
         x W + b (their activation is fused into the loss)."""
-        results = {id(t): v for t, v in zip(self.inputs, values)}
+        results = {id(t): v for t, v in zip(self.inputs, values, strict=True)}
         output_ids = {id(t) for t in self.outputs}
         for node in self.nodes:
             if id(node) in results:
@@ -68,7 +68,7 @@ class Graph:
         return [results[id(t)] for t in self.outputs]
 
     def infer(self, arrays):
-        results = {id(t): v for t, v in zip(self.inputs, arrays)}
+        results = {id(t): v for t, v in zip(self.inputs, arrays, strict=True)}
         for node in self.nodes:
             if id(node) not in results:
                 results[id(node)] = node.layer.infer(results[id(node.inputs[0])])

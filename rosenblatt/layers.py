@@ -14,13 +14,15 @@ on its first call (shapes exclude the batch axis), computes in ``call(x)`` on te
 
 from __future__ import annotations
 
+import numbers
 import re
 import threading
 
 import numpy as np
 
 from rosenblatt import activations, fused, initializers, regularizers
-from rosenblatt._checks import check_in_range, check_positive, describe
+from rosenblatt._checks import check_positive, describe
+from rosenblatt.random import global_rng, make_rng
 from rosenblatt.tensor import Tensor, as_tensor, no_grad, resolve_dtype
 
 _context = threading.local()
@@ -42,8 +44,6 @@ def current_rng() -> np.random.Generator:
     """The generator of the model being built or trained, else the global one."""
     rng = getattr(_context, "rng", None)
     if rng is None:
-        from rosenblatt.random import global_rng
-
         rng = global_rng()
     return rng
 
@@ -180,14 +180,14 @@ class Layer:
                 f"layer {self.name!r}: expected {len(self._weights)} weight arrays, got "
                 f"{len(values)}"
             )
-        for w, v in zip(self._weights, values):
+        for w, v in zip(self._weights, values, strict=True):
             v = np.asarray(v)
             if v.shape != w.data.shape:
                 raise ValueError(
                     f"layer {self.name!r}: weight {w.name!r} has shape {w.data.shape}, got "
                     f"an array of shape {v.shape}"
                 )
-        for w, v in zip(self._weights, values):
+        for w, v in zip(self._weights, values, strict=True):
             w.data[...] = v
 
     def count_params(self) -> int:
@@ -195,7 +195,8 @@ class Layer:
 
     def regularization_terms(self):
         """(weight, regularizer) pairs whose penalty is added to the loss."""
-        return [(w, r) for w, r in zip(self._weights, self._regularizers) if r is not None]
+        pairs = zip(self._weights, self._regularizers, strict=True)
+        return [(w, r) for w, r in pairs if r is not None]
 
     # ------------------------------------------------------------------ config
     def get_config(self) -> dict:
@@ -304,11 +305,13 @@ class Dropout(Layer):
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
-        self.rate = float(check_in_range(rate, "rate", 0.0, 1.0))
-        if self.rate >= 1.0:
+        if not isinstance(rate, numbers.Real) or isinstance(rate, bool) or not 0 <= rate < 1:
             raise ValueError(f"rate: expected a number in [0, 1), got {rate!r}")
+        self.rate = float(rate)
+        if seed is not None and (not isinstance(seed, numbers.Integral) or isinstance(seed, bool)):
+            raise TypeError(f"seed: expected an int or None, got {describe(seed)}")
         self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        self._rng = None if seed is None else make_rng(seed)
 
     def call(self, x, training=False):
         if not training or self.rate == 0.0:
@@ -341,7 +344,6 @@ class InputLayer(Layer):
     """The input of a model: holds its shape (no batch axis); computes nothing."""
 
     def __init__(self, shape, **kwargs):
-        kwargs.setdefault("name", unique_name("input_layer"))
         super().__init__(input_shape=shape, **kwargs)
 
     def get_config(self):

@@ -79,9 +79,11 @@ class Model:
         self.input_shape = input_shape
 
     def _dtype(self):
+        """The float type of the first computing layer (an Input's default does not count)."""
         from rosenblatt.tensor import resolve_dtype
 
-        return self.layers[0].dtype if self.layers else resolve_dtype(None)
+        computing = [layer for layer in self.layers if not isinstance(layer, InputLayer)]
+        return computing[0].dtype if computing else resolve_dtype(None)
 
     def call(self, inputs, training=False):
         """The forward computation on tensors (subclasses override it)."""
@@ -92,8 +94,9 @@ class Model:
     def __call__(self, inputs, training=None):
         if isinstance(inputs, SymbolicTensor):
             raise TypeError("calling a model on symbolic tensors is not supported")
-        x = inputs if isinstance(inputs, Tensor) else Tensor(inputs)
-        return self._call_user(x, bool(training))
+        x = inputs if isinstance(inputs, Tensor) else Tensor(inputs, dtype=self._dtype())
+        with context(rng=self._rng, training=bool(training)):
+            return self._call_user(x, bool(training))
 
     def forward(self, x: Tensor, training: bool, logits: bool = False) -> Tensor:
         """Run the model on a tensor; ``logits`` makes the output Dense layer skip its
@@ -148,12 +151,12 @@ class Model:
         weights = self.weights
         if len(values) != len(weights):
             raise ValueError(f"set_weights: expected {len(weights)} arrays, got {len(values)}")
-        for w, v in zip(weights, values):
+        for w, v in zip(weights, values, strict=True):
             if np.shape(v) != w.data.shape:
                 raise ValueError(
                     f"set_weights: {w.name!r} has shape {w.data.shape}, got {np.shape(v)}"
                 )
-        for w, v in zip(weights, values):
+        for w, v in zip(weights, values, strict=True):
             w.data[...] = v
 
     def count_params(self) -> int:
@@ -195,11 +198,11 @@ class Model:
 
         if loss is None:
             raise ValueError("compile: loss is required, e.g. loss='mean_squared_error'")
-        self.optimizer = optimizers.get(optimizer)
-        self.loss = losses.get(loss)
         if metrics is not None and not isinstance(metrics, (list, tuple)):
             metrics = [metrics]
-        self.compiled_metrics = [metrics_module.get(m) for m in (metrics or [])]
+        chosen = (optimizers.get(optimizer), losses.get(loss),
+                  [metrics_module.get(m) for m in (metrics or [])])
+        self.optimizer, self.loss, self.compiled_metrics = chosen  # all valid: none half-set
 
     def fused_output(self):
         """The output activation fused into the loss, or None.

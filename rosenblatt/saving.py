@@ -2,7 +2,8 @@
 
 Loading uses ``np.load(..., allow_pickle=False)`` and builds layers only from the registry of
 built-in classes, so a model file can never run code. The optimizer's state (slots, step
-count) and the model's random generator are stored too, so training resumes exactly.
+count) and the random generators (the model's, and those of layers seeded on their own) are
+stored too, so training resumes exactly.
 
 File layout: ``__model__.json`` (a UTF-8 string array), ``weight/<i>`` per weight, and
 ``optimizer/<key>`` per optimizer state array.
@@ -24,7 +25,10 @@ def _describe_config(model, include_optimizer: bool) -> dict:
     from rosenblatt import losses, optimizers
 
     config = {"format": FORMAT, "version": VERSION, "class_name": type(model).__name__,
-              "config": model.get_config(), "rng_state": model._rng.bit_generator.state}
+              "config": model.get_config(), "rng_state": model._rng.bit_generator.state,
+              "layer_rng_states": {layer.name: layer._rng.bit_generator.state
+                                   for layer in model.layers
+                                   if getattr(layer, "_rng", None) is not None}}
     if config["class_name"] not in ("Sequential", "Model"):
         config["class_name"] = "Model"
     feature_map = getattr(model, "feature_map", None)
@@ -74,16 +78,22 @@ def _read(path) -> tuple[dict, dict]:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no model file at {path}")
+    if not zipfile.is_zipfile(path):  # else numpy would try, and refuse, to unpickle it
+        raise ValueError(f"{path} is not a rosenblatt model file: not an .npz (zip) archive")
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise ValueError(f"{path} is not a rosenblatt model file: {exc}") from exc
     if "__model__.json" not in arrays:
         raise ValueError(f"{path} is not a rosenblatt model file: no __model__.json entry")
-    config = json.loads(str(arrays.pop("__model__.json")))
-    if config.get("format") != FORMAT:
-        raise ValueError(f"{path} is not a rosenblatt model file (format {config.get('format')!r})")
+    try:
+        config = json.loads(str(arrays.pop("__model__.json")))
+    except ValueError as exc:
+        raise ValueError(f"{path}: its __model__.json entry is not valid JSON ({exc})") from exc
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        found = config.get("format") if isinstance(config, dict) else type(config).__name__
+        raise ValueError(f"{path} is not a rosenblatt model file (format {found!r})")
     if config.get("version", 0) > VERSION:
         raise ValueError(f"{path} was written by a newer rosenblatt (file version "
                          f"{config['version']}, this one reads {VERSION})")
@@ -92,6 +102,9 @@ def _read(path) -> tuple[dict, dict]:
 
 def _weights_of(arrays: dict) -> list[np.ndarray]:
     count = sum(1 for key in arrays if key.startswith("weight/"))
+    missing = [f"weight/{i}" for i in range(count) if f"weight/{i}" not in arrays]
+    if missing:
+        raise ValueError(f"missing weight arrays {', '.join(missing)}")
     return [arrays[f"weight/{i}"] for i in range(count)]
 
 
@@ -100,10 +113,19 @@ def load_model(path, compile: bool = True):  # noqa: A002
     from rosenblatt.models import Model, Sequential
 
     config, arrays = _read(path)
-    cls = Sequential if config["class_name"] == "Sequential" else Model
-    model = cls.from_config(config["config"])
-    model.set_weights(_weights_of(arrays))
-    model._rng.bit_generator.state = config["rng_state"]
+    if config.get("weights_only"):
+        raise ValueError(f"{path} holds only weights (save_weights): rebuild the model in code "
+                         "and call model.load_weights(path)")
+    cls = Sequential if config.get("class_name") == "Sequential" else Model
+    try:
+        model = cls.from_config(config["config"])
+        model.set_weights(_weights_of(arrays))
+        model._rng.bit_generator.state = config["rng_state"]
+        by_name = {layer.name: layer for layer in model.layers}
+        for name, state in config.get("layer_rng_states", {}).items():
+            by_name[name]._rng.bit_generator.state = state  # a seeded Dropout's own generator
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: damaged or incompatible model file: {exc}") from exc
     if config.get("feature_map") is not None:
         from rosenblatt.datasets import FeatureMap
 
@@ -145,7 +167,7 @@ def summary_text(model) -> str:
     line = "-" * sum(widths)
     lines = [f'Model: "{model.name}"', line]
     for i, row in enumerate(rows):
-        lines.append("".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        lines.append("".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
         if i == 0:
             lines.append("=" * sum(widths))
     total = sum(layer.count_params() for layer in model.layers)

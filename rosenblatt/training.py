@@ -15,8 +15,8 @@ import numpy as np
 
 from rosenblatt import callbacks as callbacks_module
 from rosenblatt import fused, losses
-from rosenblatt.progress import ProgressLogger
 from rosenblatt._checks import as_array, check_in_range, describe
+from rosenblatt.progress import ProgressLogger
 from rosenblatt.tensor import Tensor
 
 
@@ -41,12 +41,12 @@ def prepare_x(model, x, name: str = "x") -> np.ndarray:
     return np.ascontiguousarray(x)
 
 
-def prepare_y(model, y, n: int, name: str = "y") -> np.ndarray:
+def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x") -> np.ndarray:
     """y checked against the loss and the output layer: lengths, shapes and label ranges."""
     y = as_array(y, name)
-    if len(y) != n:
-        raise ValueError(f"x and {name} must have the same number of samples, got x with {n} "
-                         f"and {name} with {len(y)} ({y.shape})")
+    if y.ndim == 0 or len(y) != n:
+        raise ValueError(f"{x_name} and {name} must have the same number of samples, got "
+                         f"{x_name} with {n} and {name} of shape {y.shape}")
     out = model.output_shape
     loss = model.loss
     if isinstance(loss, losses.SparseCategoricalCrossentropy):
@@ -103,7 +103,7 @@ def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, fused_kind):
     for w in weights:
         w.grad = None
     loss.backward()
-    for w, view in zip(weights, model.grad_views()):
+    for w, view in zip(weights, model.grad_views(), strict=True):
         if w.grad is None:
             view.fill(0)
         else:
@@ -152,11 +152,12 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     y = prepare_y(model, y, len(x))
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            raise ValueError(
-                f"validation_data: expected a tuple (x_val, y_val), got {describe(validation_data)}"
-            )
+            got = describe(validation_data)
+            if isinstance(validation_data, (tuple, list)):
+                got += f" of length {len(validation_data)}"
+            raise ValueError(f"validation_data: expected a tuple (x_val, y_val), got {got}")
         x_val = prepare_x(model, validation_data[0], "x_val")
-        y_val = prepare_y(model, validation_data[1], len(x_val), "y_val")
+        y_val = prepare_y(model, validation_data[1], len(x_val), "y_val", "x_val")
     elif validation_split:
         cut = len(x) - int(len(x) * validation_split)  # Keras: the last samples, unshuffled
         if cut == 0 or cut == len(x):
@@ -265,11 +266,13 @@ def predict(model, x, batch_size=None):
             f"layer input_shape / input_dim, call build(input_shape), or fit it first"
         )
     arr = as_array(x, "x", dtype=model._dtype())
-    single = arr.shape == tuple(model.input_shape) and len(model.input_shape) >= 1 and (
-        model.input_shape != (1,) or arr.ndim == 0)
+    shape = tuple(model.input_shape)
+    # one sample: an array of the input shape, or a number for a one-feature model; a 1-D
+    # array for a one-feature model is a column of samples
+    single = arr.shape == shape if shape != (1,) else arr.ndim == 0
     if single:
-        arr = arr[None]
-    elif arr.ndim == 1 and model.input_shape == (1,):
+        arr = arr.reshape(1, *shape)
+    elif arr.ndim == 1 and shape == (1,):
         arr = arr.reshape(-1, 1)
     if tuple(arr.shape[1:]) != tuple(model.input_shape):
         raise ValueError(
