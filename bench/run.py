@@ -35,10 +35,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import systems  # noqa: E402
 
 SIZES = {
-    "full": {"w1_rows": 60000, "w4_rows": 8192, "w4_widths": (64, 256, 1024, 2048),
-             "w4_batches": (32, 128, 512), "w2_epochs": 20, "w3_calls": 2000},
-    "smoke": {"w1_rows": 512, "w4_rows": 256, "w4_widths": (16,), "w4_batches": (64,),
-              "w2_epochs": 1, "w3_calls": 20},
+    "full": {
+        "w1_rows": 60000,
+        "w4_rows": 8192,
+        "w4_widths": (64, 256, 1024, 2048),
+        "w4_batches": (32, 128, 512),
+        "w2_epochs": 20,
+        "w3_calls": 2000,
+    },
+    "smoke": {
+        "w1_rows": 512,
+        "w4_rows": 256,
+        "w4_widths": (16,),
+        "w4_batches": (64,),
+        "w2_epochs": 1,
+        "w3_calls": 20,
+    },
 }
 
 
@@ -126,16 +138,26 @@ def ratio(a, b):
 
 
 def table(results: dict) -> str:
-    lines = ["| workload | rosenblatt | PyTorch | scikit-learn | floor | rb/torch | rb/sklearn "
-             "| rb/floor |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| workload | rosenblatt | PyTorch | scikit-learn | floor | rb/torch | rb/sklearn "
+        "| rb/floor |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
 
     def row(name, values, unit, fmt="{:.3f}"):
         get = values.get
-        cells = [fmt.format(get(k)) + unit if get(k) is not None else "-"
-                 for k in ("rosenblatt", "torch", "sklearn", "floor")]
+        cells = [
+            fmt.format(get(k)) + unit if get(k) is not None else "-"
+            for k in ("rosenblatt", "torch", "sklearn", "floor")
+        ]
         ratios = [ratio(get("rosenblatt"), get(k)) for k in ("torch", "sklearn", "floor")]
-        lines.append(f"| {name} | " + " | ".join(cells) + " | "
-                     + " | ".join("-" if r is None else f"{r:.2f}" for r in ratios) + " |")
+        lines.append(
+            f"| {name} | "
+            + " | ".join(cells)
+            + " | "
+            + " | ".join("-" if r is None else f"{r:.2f}" for r in ratios)
+            + " |"
+        )
 
     row("W1 epoch", results["W1"], " s")
     row("W2 steps/s (higher is better)", results["W2"], " steps/s", "{:,.0f}")
@@ -143,13 +165,20 @@ def table(results: dict) -> str:
     for key, values in results["W4"].items():
         row(f"W4 {key}", values, " s")
     mem = results.get("memory_mb", {})
-    lines.append("| W1 peak memory (MB) | " + " | ".join(
-        "-" if mem.get(k) is None else f"{mem[k]:.0f}" for k in ("rosenblatt", "torch", "sklearn"))
-        + " | - | | | |")
+    lines.append(
+        "| W1 peak memory (MB) | "
+        + " | ".join(
+            "-" if mem.get(k) is None else f"{mem[k]:.0f}"
+            for k in ("rosenblatt", "torch", "sklearn")
+        )
+        + " | - | | | |"
+    )
     guard = results.get("guard")
     if guard:
-        lines.append(f"\nguard: W1 loss rosenblatt {guard['rosenblatt']:.5f}, PyTorch "
-                     f"{guard['torch']:.5f} (same initial weights), agree: {guard['agree']}")
+        lines.append(
+            f"\nguard: W1 loss rosenblatt {guard['rosenblatt']:.5f}, PyTorch "
+            f"{guard['torch']:.5f} (same initial weights), agree: {guard['agree']}"
+        )
     return "\n".join(lines)
 
 
@@ -177,9 +206,11 @@ def main(argv=None) -> int:
     results["W4"] = w4(systems.available(systems.W1_MAKERS), sizes, repeat)
     results["guard"] = systems.guard(mnist_like(sizes["w1_rows"], seed=3)[0])
     if not args.smoke:
-        results["memory_mb"] = {name: peak_memory_mb(name, sizes["w1_rows"])
-                                for name in systems.available(systems.W1_MAKERS)
-                                if name != "floor"}
+        results["memory_mb"] = {
+            name: peak_memory_mb(name, sizes["w1_rows"])
+            for name in systems.available(systems.W1_MAKERS)
+            if name != "floor"
+        }
     print(table(results))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2))

@@ -50,7 +50,7 @@ def torch_mlp(shapes, hidden="relu", weights=None):
 
     act = {"relu": torch.nn.ReLU, "tanh": torch.nn.Tanh}[hidden]
     layers = []
-    for i, (a, b) in enumerate(zip(shapes[:-1], shapes[1:])):
+    for i, (a, b) in enumerate(zip(shapes[:-1], shapes[1:], strict=True)):
         layers.append(torch.nn.Linear(a, b))
         if i < len(shapes) - 2:
             layers.append(act())
@@ -58,7 +58,9 @@ def torch_mlp(shapes, hidden="relu", weights=None):
     if weights is not None:
         linears = [m for m in model if isinstance(m, torch.nn.Linear)]
         with torch.no_grad():
-            for lin, (W, b) in zip(linears, zip(weights[::2], weights[1::2])):
+            for lin, (W, b) in zip(
+                linears, zip(weights[::2], weights[1::2], strict=True), strict=True
+            ):
                 lin.weight.copy_(torch.from_numpy(W.T.copy()))
                 lin.bias.copy_(torch.from_numpy(b))
     return model
@@ -73,7 +75,7 @@ def w1_rosenblatt(x, y, shapes, batch):
 
 def _torch_epoch(model, opt, xt, yt, batch, loss_fn):
     for i in range(0, len(xt), batch):
-        loss = loss_fn(model(xt[i:i + batch]), yt[i:i + batch])
+        loss = loss_fn(model(xt[i : i + batch]), yt[i : i + batch])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -92,8 +94,15 @@ def w1_torch(x, y, shapes, batch):
 def w1_sklearn(x, y, shapes, batch):
     from sklearn.neural_network import MLPClassifier
 
-    clf = MLPClassifier(hidden_layer_sizes=shapes[1:-1], solver="adam", learning_rate_init=1e-3,
-                        batch_size=batch, shuffle=False, alpha=0.0, random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=shapes[1:-1],
+        solver="adam",
+        learning_rate_init=1e-3,
+        batch_size=batch,
+        shuffle=False,
+        alpha=0.0,
+        random_state=0,
+    )
     classes = np.arange(shapes[-1])
 
     def epoch():
@@ -106,11 +115,14 @@ def w1_sklearn(x, y, shapes, batch):
 
 def w1_floor(x, y, shapes, batch):
     rng = np.random.default_rng(0)
-    Ws = [rng.standard_normal((a, b), dtype=np.float32) * 0.05 for a, b in zip(shapes, shapes[1:])]
+    Ws = [
+        rng.standard_normal((a, b), dtype=np.float32) * 0.05
+        for a, b in zip(shapes, shapes[1:], strict=False)
+    ]
 
     def epoch():
         for i in range(0, len(x), batch):
-            xb = x[i:i + batch]
+            xb = x[i : i + batch]
             acts = [xb]
             for W in Ws:
                 acts.append(acts[-1] @ W)
@@ -123,8 +135,12 @@ def w1_floor(x, y, shapes, batch):
     return epoch
 
 
-W1_MAKERS = {"rosenblatt": w1_rosenblatt, "torch": w1_torch, "sklearn": w1_sklearn,
-             "floor": w1_floor}
+W1_MAKERS = {
+    "rosenblatt": w1_rosenblatt,
+    "torch": w1_torch,
+    "sklearn": w1_sklearn,
+    "floor": w1_floor,
+}
 
 
 # --------------------------------------------------------------------------- W2: playground net
@@ -152,9 +168,18 @@ def w2_torch(x, y, epochs):
 def w2_sklearn(x, y, epochs):
     from sklearn.neural_network import MLPClassifier
 
-    clf = MLPClassifier(hidden_layer_sizes=(8, 8), activation="tanh", solver="sgd",
-                        learning_rate_init=0.03, momentum=0.0, nesterovs_momentum=False,
-                        batch_size=10, alpha=0.0, shuffle=False, random_state=0)
+    clf = MLPClassifier(
+        hidden_layer_sizes=(8, 8),
+        activation="tanh",
+        solver="sgd",
+        learning_rate_init=0.03,
+        momentum=0.0,
+        nesterovs_momentum=False,
+        batch_size=10,
+        alpha=0.0,
+        shuffle=False,
+        random_state=0,
+    )
 
     def run():
         with warnings.catch_warnings():
@@ -223,5 +248,8 @@ def guard(x, tolerance=2e-2):
     ours = float(model.evaluate(x, y))
     with torch.no_grad():
         theirs = float(torch.nn.functional.cross_entropy(tmodel(xt), yt))
-    return {"rosenblatt": ours, "torch": theirs,
-            "agree": abs(ours - theirs) <= tolerance * max(1.0, abs(theirs))}
+    return {
+        "rosenblatt": ours,
+        "torch": theirs,
+        "agree": abs(ours - theirs) <= tolerance * max(1.0, abs(theirs)),
+    }

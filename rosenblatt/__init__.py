@@ -9,20 +9,57 @@ with Keras-style models, scikit-learn-style classic neurons, and a readable auto
 3
 """
 
-from rosenblatt.tensor import Tensor, as_tensor, floatx, is_grad_enabled, no_grad, set_floatx
-from rosenblatt.ops import (
-    abs, add, clip, div, exp, log, matmul, maximum, mean, minimum, mul, neg, power, sqrt, sub,
-    sum, tanh, sigmoid, relu, where,
-)
-from rosenblatt.ops import max, min  # noqa: A004
-from rosenblatt.shape_ops import concatenate, getitem, reshape, stack, transpose
-from rosenblatt.random import set_seed
 from rosenblatt import (
-    activations, callbacks, datasets, initializers, layers, losses, metrics, optimizers,
-    regularizers, schedules,
+    activations,
+    callbacks,
+    datasets,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    optimizers,
+    regularizers,
+    schedules,
 )
 from rosenblatt.layers import Input
 from rosenblatt.models import Model, Sequential, load_model
-from rosenblatt import models
+from rosenblatt.ops import (  # noqa: A004
+    abs,
+    add,
+    clip,
+    div,
+    exp,
+    log,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    mul,
+    neg,
+    power,
+    relu,
+    sigmoid,
+    sqrt,
+    sub,
+    sum,
+    tanh,
+    where,
+)
+from rosenblatt.random import set_seed
+from rosenblatt.shape_ops import concatenate, getitem, reshape, stack, transpose
+from rosenblatt.tensor import Tensor, as_tensor, floatx, is_grad_enabled, no_grad, set_floatx
 
 __version__ = "0.1.0"
+
+__all__ = [
+    "Tensor", "as_tensor", "floatx", "is_grad_enabled", "no_grad", "set_floatx", "set_seed",
+    "abs", "add", "clip", "div", "exp", "log", "matmul", "max", "maximum", "mean", "min",
+    "minimum", "mul", "neg", "power", "relu", "sigmoid", "sqrt", "sub", "sum", "tanh", "where",
+    "concatenate", "getitem", "reshape", "stack", "transpose",
+    "activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
+    "models", "optimizers", "regularizers", "schedules",
+    "Input", "Model", "Sequential", "load_model",
+]
