@@ -89,11 +89,11 @@ _SQRT2 = math.sqrt(2.0)
 
 
 def _gelu(z):
-    return 0.5 * z * (1 + _erf(z / _SQRT2).astype(np.float64))
+    return 0.5 * z * (1 + np.asarray(_erf(z / _SQRT2), np.float64))
 
 
 def _gelu_derivative(z, y):
-    cdf = 0.5 * (1 + _erf(z / _SQRT2).astype(np.float64))
+    cdf = 0.5 * (1 + np.asarray(_erf(z / _SQRT2), np.float64))
     return cdf + z * np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
 
 

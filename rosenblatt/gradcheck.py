@@ -70,4 +70,5 @@ def gradcheck(fn, *inputs, h: float = 1e-6, seed: int = 0, floor: float = 1e-3) 
         return float(np.sum(value * weights))
 
     numeric = numerical_gradient(scalar, arrays, h=h)
-    return max((relative_error(a, n, floor) for a, n in zip(analytic, numeric)), default=0.0)
+    errors = [relative_error(a, n, floor) for a, n in zip(analytic, numeric, strict=True)]
+    return max(errors, default=0.0)

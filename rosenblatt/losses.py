@@ -263,15 +263,15 @@ def get(identifier) -> Loss:
         return registry.lookup(identifier)()
     if isinstance(identifier, dict):
         return registry.lookup(identifier["class_name"]).from_config(identifier.get("config", {}))
-    if identifier in _FUNCTIONS:
-        return _FUNCTIONS[identifier]()
     if callable(identifier):
+        if identifier in _FUNCTIONS:
+            return _FUNCTIONS[identifier]()
         return LossFunctionWrapper(identifier)
     raise TypeError(f"loss: expected a name, a Loss or a function, got {identifier!r}")
 
 
 def serialize(loss: Loss) -> dict:
-    """``{'class_name': ..., 'config': ...}`` for a built-in loss (user functions cannot be saved)."""
+    """``{'class_name': ..., 'config': ...}`` of a built-in loss (not of a user's function)."""
     if isinstance(loss, LossFunctionWrapper) or type(loss).__name__ not in registry:
         raise TypeError(f"loss {loss!r} is not a built-in loss and cannot be saved")
     return {"class_name": type(loss).__name__, "config": loss.get_config()}

@@ -136,10 +136,10 @@ def matmul(a, b) -> Tensor:
 
     def vjp(g):
         g2 = g
+        if b.data.ndim == 1:  # first: for 1-D @ 1-D, g is 0-d and becomes (1, 1)
+            g2 = np.expand_dims(g2, -1)
         if a.data.ndim == 1:
             g2 = np.expand_dims(g2, -2)
-        if b.data.ndim == 1:
-            g2 = np.expand_dims(g2, -1)
         ga = gb = None
         if a.requires_grad:
             ga = np.matmul(g2, np.swapaxes(b2, -1, -2))
@@ -158,9 +158,9 @@ def _norm_axis(axis, ndim: int):
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     for ax in axes:
-        if not -ndim <= ax < builtins.max(ndim, 1):
+        if not -builtins.max(ndim, 1) <= ax < builtins.max(ndim, 1):  # 0-d: 0, -1 (PyTorch)
             raise ValueError(f"axis {ax} is out of range for a tensor with {ndim} dimensions")
-    return tuple(sorted(ax % builtins.max(ndim, 1) for ax in axes))
+    return tuple(sorted(ax % ndim for ax in axes)) if ndim else ()
 
 
 def _expand(g: np.ndarray, axes: tuple, keepdims: bool) -> np.ndarray:
@@ -242,7 +242,10 @@ def log(a) -> Tensor:
     """Natural logarithm; derivative 1/a. Raises for non-positive entries."""
     a = a if isinstance(a, Tensor) else Tensor(a)
     if (a.data <= 0).any():
-        raise ValueError("log: input must be positive; clip probabilities first")
+        raise ValueError(
+            f"log: input must be positive, got a minimum of {a.data.min()}; clip probabilities "
+            "first"
+        )
     return elementwise(a, np.log(a.data), lambda x, y: 1 / x, "log")
 
 
@@ -250,7 +253,7 @@ def sqrt(a) -> Tensor:
     """Square root; derivative 1 / (2 sqrt(a))."""
     a = a if isinstance(a, Tensor) else Tensor(a)
     if (a.data < 0).any():
-        raise ValueError("sqrt: input must be non-negative")
+        raise ValueError(f"sqrt: input must be non-negative, got a minimum of {a.data.min()}")
     return elementwise(a, np.sqrt(a.data), lambda x, y: 0.5 / y, "sqrt")
 
 

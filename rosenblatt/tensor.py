@@ -23,19 +23,20 @@ import numpy as np
 from rosenblatt._checks import describe
 
 _FLOAT_DTYPES = {"float32": np.float32, "float64": np.float64}
-_state = threading.local()
+_state = threading.local()  # per thread: whether operations record the graph
+_settings = {"floatx": "float32"}  # per process, like Keras' floatx
 
 
 def floatx() -> str:
     """The default float type of new tensors and weights: ``'float32'`` unless changed."""
-    return getattr(_state, "floatx", "float32")
+    return _settings["floatx"]
 
 
 def set_floatx(dtype: str) -> None:
-    """Set the default float type, ``'float32'`` (the default) or ``'float64'``."""
+    """Set the default float type for the whole process, ``'float32'`` (the default) or ``'float64'``."""
     if dtype not in _FLOAT_DTYPES:
         raise ValueError(f"dtype: expected 'float32' or 'float64', got {dtype!r}")
-    _state.floatx = dtype
+    _settings["floatx"] = dtype
 
 
 def is_grad_enabled() -> bool:
@@ -184,7 +185,7 @@ class Tensor:
                 node.grad = np.array(g) if node.grad is None else np.asarray(node.grad + g)
             if node._vjp is None:
                 continue
-            for parent, pg in zip(node._parents, node._vjp(g)):
+            for parent, pg in zip(node._parents, node._vjp(g), strict=True):
                 if pg is None or not parent.requires_grad:
                     continue
                 if pg.shape != parent.data.shape:
