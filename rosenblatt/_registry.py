@@ -68,6 +68,15 @@ class Registry:
             return self._items[key]
         raise ValueError(self.unknown_message(name))
 
+    def deserialize(self, config: dict):
+        """The object described by ``{'class_name': ..., 'config': {...}}``: the registered
+        class's ``from_config(config)``. Only registered classes can be made; no code runs."""
+        if set(config) != {"class_name", "config"}:
+            raise ValueError(
+                f"{self.kind} config: expected keys 'class_name' and 'config', got {sorted(config)}"
+            )
+        return self.lookup(config["class_name"]).from_config(config["config"])
+
     def unknown_message(self, name: str) -> str:
         valid = self.names()
         close = difflib.get_close_matches(name, valid, n=1, cutoff=0.5)

@@ -433,12 +433,7 @@ def get(identifier):
     if isinstance(identifier, str):
         return registry.lookup(identifier)()
     if isinstance(identifier, dict):
-        if set(identifier) != {"class_name", "config"}:
-            raise ValueError(
-                "initializer config: expected keys 'class_name' and 'config', "
-                f"got {sorted(identifier)}"
-            )
-        return registry.lookup(identifier["class_name"]).from_config(identifier["config"])
+        return registry.deserialize(identifier)
     if callable(identifier):
         return identifier
     raise TypeError(

@@ -617,12 +617,7 @@ def get(identifier) -> Optimizer:
     if isinstance(identifier, str):
         return registry.lookup(identifier)()
     if isinstance(identifier, dict):
-        if set(identifier) != {"class_name", "config"}:
-            raise ValueError(
-                "optimizer config: expected keys 'class_name' and 'config', "
-                f"got {sorted(identifier)}"
-            )
-        return registry.lookup(identifier["class_name"]).from_config(identifier["config"])
+        return registry.deserialize(identifier)
     raise TypeError(
         f"optimizer: expected a name, a config dict or an Optimizer, got {describe(identifier)}"
     )

@@ -266,12 +266,7 @@ def get(identifier) -> LearningRateSchedule:
     if isinstance(identifier, numbers.Real) and not isinstance(identifier, bool):
         return Constant(identifier)
     if isinstance(identifier, dict):
-        if set(identifier) != {"class_name", "config"}:
-            raise ValueError(
-                "schedule config: expected keys 'class_name' and 'config', "
-                f"got {sorted(identifier)}"
-            )
-        return registry.lookup(identifier["class_name"]).from_config(identifier["config"])
+        return registry.deserialize(identifier)
     if isinstance(identifier, str):
         cls = registry.lookup(identifier)
         raise ValueError(

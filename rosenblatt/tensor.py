@@ -33,7 +33,7 @@ def floatx() -> str:
 
 
 def set_floatx(dtype: str) -> None:
-    """Set the default float type for the whole process, ``'float32'`` (the default) or ``'float64'``."""
+    """Set the process-wide default float type: ``'float32'`` (the default) or ``'float64'``."""
     if dtype not in _FLOAT_DTYPES:
         raise ValueError(f"dtype: expected 'float32' or 'float64', got {dtype!r}")
     _settings["floatx"] = dtype
