@@ -130,6 +130,13 @@ def memory_probe(system: str, rows: int) -> None:
     x, y = mnist_like(rows)
     fn = systems.W1_MAKERS[system](x, y, (784, 256, 128, 10), 128)
     fn()
+    # VmHWM starts afresh at exec; ru_maxrss would carry over the parent's peak
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                print(int(line.split()[1]) / 1024)
+                return
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
