@@ -167,8 +167,13 @@ class Softmax:
         self.axis = axis
 
     def value(self, z: np.ndarray) -> np.ndarray:
-        e = np.exp(z - np.max(z, axis=self.axis, keepdims=True))
-        return e / e.sum(axis=self.axis, keepdims=True)
+        z = np.asarray(z)
+        if z.dtype.kind != "f":
+            z = z.astype(np.float64)
+        e = z - z.max(axis=self.axis, keepdims=True)
+        np.exp(e, out=e)
+        e /= e.sum(axis=self.axis, keepdims=True)
+        return e
 
     def __call__(self, x) -> Tensor:
         x = as_tensor(x)

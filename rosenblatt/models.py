@@ -21,7 +21,7 @@ from rosenblatt import activations, losses, optimizers, training
 from rosenblatt.functional import Graph, SymbolicTensor
 from rosenblatt.layers import Dense, InputLayer, Layer, context, unique_name
 from rosenblatt.random import make_rng
-from rosenblatt.tensor import Tensor, no_grad
+from rosenblatt.tensor import Tensor, no_grad, resolve_dtype
 
 
 class Model:
@@ -80,10 +80,10 @@ class Model:
 
     def _dtype(self):
         """The float type of the first computing layer (an Input's default does not count)."""
-        from rosenblatt.tensor import resolve_dtype
-
-        computing = [layer for layer in self.layers if not isinstance(layer, InputLayer)]
-        return computing[0].dtype if computing else resolve_dtype(None)
+        for layer in self.layers:
+            if not isinstance(layer, InputLayer):
+                return layer.dtype
+        return resolve_dtype(None)
 
     def call(self, inputs, training=False):
         """The forward computation on tensors (subclasses override it)."""
