@@ -7,6 +7,7 @@ them on real tensors. Lecture 002: "Functional API (our favorite API)".
 
 from __future__ import annotations
 
+from rosenblatt._graph import topological_order
 from rosenblatt.tensor import Tensor
 
 
@@ -39,7 +40,7 @@ class Graph:
     def __init__(self, inputs, outputs):
         self.inputs = _as_list(inputs, "inputs")
         self.outputs = _as_list(outputs, "outputs")
-        self.nodes = _topological(self.outputs)
+        self.nodes = topological_order(self.outputs, lambda node: node.inputs)
         input_ids = {id(t) for t in self.inputs}
         for node in self.nodes:
             if not node.inputs and id(node) not in input_ids:
@@ -125,19 +126,6 @@ def _as_list(value, name: str) -> list:
         raise ValueError(f"{name}: models with exactly one input and one output are supported, "
                          f"got {len(items)}")
     return items
-
-
-def _topological(outputs) -> list[SymbolicTensor]:
-    order, seen, stack = [], set(), [(t, False) for t in outputs]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif id(node) not in seen:
-            seen.add(id(node))
-            stack.append((node, True))
-            stack.extend((p, False) for p in node.inputs if id(p) not in seen)
-    return order
 
 
 def _node_ids(nodes) -> dict[int, str]:

@@ -22,6 +22,7 @@ import math
 import numbers
 
 from ._checks import describe
+from ._graph import topological_order
 
 
 def _is_number(value) -> bool:
@@ -178,20 +179,7 @@ class Value:
 
     def topological_order(self) -> list[Value]:
         """Every node this Value depends on, each after all of its parents (iteratively)."""
-        order: list[Value] = []
-        visited: set[int] = set()
-        stack: list[tuple[Value, bool]] = [(self, False)]
-        while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
-                order.append(node)
-                continue
-            if id(node) in visited:
-                continue
-            visited.add(id(node))
-            stack.append((node, True))
-            stack.extend((p, False) for p in node.parents if id(p) not in visited)
-        return order
+        return topological_order([self], lambda node: node.parents)
 
     def backward(self) -> None:
         """Set ``grad`` of every node in the graph to d(self)/d(node).

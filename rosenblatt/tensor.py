@@ -21,6 +21,7 @@ import threading
 import numpy as np
 
 from rosenblatt._checks import describe
+from rosenblatt._graph import topological_order
 
 _FLOAT_DTYPES = {"float32": np.float32, "float64": np.float64}
 _state = threading.local()  # per thread: whether operations record the graph
@@ -202,21 +203,8 @@ class Tensor:
                     grads[key] = pg
 
     def _topological_order(self) -> list[Tensor]:
-        """Nodes reachable from self, each after every node that uses it (iterative DFS)."""
-        order, visited = [], set()
-        stack = [(self, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if expanded:
-                order.append(node)
-                continue
-            if id(node) in visited:
-                continue
-            visited.add(id(node))
-            stack.append((node, True))
-            for parent in node._parents:
-                if parent.requires_grad and id(parent) not in visited:
-                    stack.append((parent, False))
+        """Nodes reachable from self that need a gradient, each before the nodes it uses."""
+        order = topological_order([self], _grad_parents)
         order.reverse()
         return order
 
@@ -371,6 +359,10 @@ class Tensor:
     @property
     def T(self):
         return _shape_ops.transpose(self, None)
+
+
+def _grad_parents(node: Tensor):
+    return [p for p in node._parents if p.requires_grad]
 
 
 def _raw(value):
