@@ -85,3 +85,23 @@ class Registry:
             close = [by_key[k] for k in difflib.get_close_matches(_normalize(name), by_key, n=1)]
         hint = f" Did you mean {close[0]!r}?" if close else ""
         return f"Unknown {self.kind} {name!r}.{hint} Valid names: {', '.join(valid)}."
+
+
+class Configurable:
+    """Mixin: ``get_config()`` returns the constructor arguments named in ``_config_keys``,
+    ``from_config(config)`` calls the constructor with them, and ``repr`` shows them."""
+
+    _config_keys: tuple[str, ...] = ()
+
+    def get_config(self) -> dict:
+        """The constructor arguments as a JSON-serializable dict."""
+        return {key: getattr(self, key) for key in self._config_keys}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        """Rebuild the object from :meth:`get_config`'s output."""
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"

@@ -25,7 +25,7 @@ import numbers
 import numpy as np
 
 from rosenblatt._checks import check_choice, check_positive, describe
-from rosenblatt._registry import Registry
+from rosenblatt._registry import Configurable, Registry
 
 registry = Registry("initializer")
 
@@ -71,7 +71,7 @@ def _check_number(value, name: str) -> float:
     return float(value)
 
 
-class Initializer:
+class Initializer(Configurable):
     """Base class: ``init(shape, dtype='float32', rng=None) -> ndarray`` and a JSON config.
 
     Subclasses implement ``_sample(shape, rng) -> float64 ndarray`` and name their constructor
@@ -91,8 +91,6 @@ class Initializer:
     Lecture 004 (initialization).
     """
 
-    _config_keys: tuple[str, ...] = ()
-
     def __call__(self, shape, dtype="float32", rng=None) -> np.ndarray:
         shape, dtype = _check_shape(shape), _check_dtype(dtype)
         if rng is not None and not isinstance(rng, np.random.Generator):
@@ -101,19 +99,6 @@ class Initializer:
 
     def _sample(self, shape: tuple[int, ...], rng) -> np.ndarray:
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        """The constructor arguments as a JSON-serializable dict."""
-        return {key: getattr(self, key) for key in self._config_keys}
-
-    @classmethod
-    def from_config(cls, config: dict) -> Initializer:
-        """Rebuild an initializer from :meth:`get_config`'s output."""
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 @registry.register("constant")

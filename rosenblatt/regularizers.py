@@ -17,12 +17,12 @@ from __future__ import annotations
 import numpy as np
 
 from rosenblatt._checks import as_array, check_positive, describe
-from rosenblatt._registry import Registry
+from rosenblatt._registry import Configurable, Registry
 
 registry = Registry("regularizer")
 
 
-class Regularizer:
+class Regularizer(Configurable):
     """Base class: ``penalty(W) -> float``, ``gradient(W) -> ndarray``; calling it gives the
     penalty. Subclasses implement both and name their arguments in ``_config_keys``.
 
@@ -31,8 +31,6 @@ class Regularizer:
 
     Lecture 003 (regularization).
     """
-
-    _config_keys: tuple[str, ...] = ()
 
     def __call__(self, w) -> float:
         return self.penalty(w)
@@ -44,19 +42,6 @@ class Regularizer:
     def gradient(self, w) -> np.ndarray:
         """dR/dW, an array shaped like W."""
         raise NotImplementedError
-
-    def get_config(self) -> dict:
-        """The constructor arguments as a JSON-serializable dict."""
-        return {key: getattr(self, key) for key in self._config_keys}
-
-    @classmethod
-    def from_config(cls, config: dict) -> Regularizer:
-        """Rebuild a regularizer from :meth:`get_config`'s output."""
-        return cls(**config)
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 def _weights(w) -> np.ndarray:
