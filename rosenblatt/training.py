@@ -88,7 +88,7 @@ def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, fused_kind):
 
     Returns (loss, outputs) where outputs are the model's predictions for the batch.
     """
-    theta, grad = model.flat_parameters()
+    views = model.grad_views()
     weights = model.trainable_weights
     out = model.forward(Tensor(xb), training=True, logits=fused_kind is not None)
     reduction = model.loss.reduction
@@ -103,27 +103,28 @@ def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, fused_kind):
     for w in weights:
         w.grad = None
     loss.backward()
-    for w, view in zip(weights, model.grad_views(), strict=True):
+    value = float(loss.data) + add_penalties(model, gradients=True)
+    for w, view in zip(weights, views, strict=True):
         if w.grad is None:
             view.fill(0)
         else:
             view[...] = w.grad
-    value = float(loss.data) + add_penalties(model, model.grad_views())
     outputs = out.data
     if fused_kind is not None:
         outputs = model.output_layer().activation.value(outputs)
     return value, outputs
 
 
-def add_penalties(model, grad_views=None) -> float:
-    """Sum of the layers' regularization penalties; adds their gradients to ``grad_views``."""
+def add_penalties(model, gradients: bool = False) -> float:
+    """Sum of the layers' regularization penalties R(W); with ``gradients``, dR/dW is added
+    to each regularized trainable weight's ``.grad``."""
     total = 0.0
-    index = {id(w): i for i, w in enumerate(model.trainable_weights)}
     for layer in model.layers:
         for w, reg in layer.regularization_terms():
             total += float(reg.penalty(w.data))
-            if grad_views is not None and id(w) in index:
-                grad_views[index[id(w)]] += reg.gradient(w.data)
+            if gradients and layer.trainable:
+                g = reg.gradient(w.data)
+                w.grad = g if w.grad is None else w.grad + g
     return total
 
 
