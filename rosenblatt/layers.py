@@ -22,6 +22,7 @@ import numpy as np
 
 from rosenblatt import activations, fused, initializers, regularizers
 from rosenblatt._checks import check_positive, describe
+from rosenblatt.functional import SymbolicTensor
 from rosenblatt.random import global_rng, make_rng
 from rosenblatt.tensor import Tensor, as_tensor, no_grad, resolve_dtype
 
@@ -135,8 +136,6 @@ class Layer:
 
     # ------------------------------------------------------------------ computing
     def __call__(self, x, training=None):
-        from rosenblatt.functional import SymbolicTensor
-
         if isinstance(x, SymbolicTensor):
             return x.apply(self)
         x = as_tensor(x, dtype=self.dtype)
@@ -359,8 +358,6 @@ def Input(shape, name=None, dtype=None):  # noqa: N802 (Keras' name)
     >>> x.shape
     (None, 4)
     """
-    from rosenblatt.functional import SymbolicTensor
-
     layer = InputLayer(shape, name=name, dtype=dtype)
     return SymbolicTensor(layer.input_shape_arg, layer, ())
 
