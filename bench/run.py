@@ -117,6 +117,14 @@ def w4(available, sizes, repeat):
     return results
 
 
+WORKLOADS = {
+    "W1": (w1, systems.W1_MAKERS),
+    "W2": (w2, systems.W2_MAKERS),
+    "W3": (w3, systems.W3_MAKERS),
+    "W4": (w4, systems.W1_MAKERS),
+}
+
+
 def peak_memory_mb(system: str, rows: int) -> float | None:
     """Peak resident memory of a child process that runs one W1 epoch on ``system``."""
     cmd = [sys.executable, __file__, "--memory-probe", system, "--rows", str(rows)]
@@ -166,9 +174,12 @@ def table(results: dict) -> str:
             + " |"
         )
 
-    row("W1 epoch", results["W1"], " s")
-    row("W2 steps/s (higher is better)", results["W2"], " steps/s", "{:,.0f}")
-    row("W3 predict one row", results["W3"], " us", "{:.1f}")
+    if results["W1"]:
+        row("W1 epoch", results["W1"], " s")
+    if results["W2"]:
+        row("W2 steps/s (higher is better)", results["W2"], " steps/s", "{:,.0f}")
+    if results["W3"]:
+        row("W3 predict one row", results["W3"], " us", "{:.1f}")
     for key, values in results["W4"].items():
         row(f"W4 {key}", values, " s")
     mem = results.get("memory_mb", {})
@@ -194,6 +205,8 @@ def main(argv=None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, for the tests")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions (median reported)")
     parser.add_argument("--json", default="bench/results.json", help="where to write results")
+    parser.add_argument("--only", default="W1,W2,W3,W4",
+                        help="comma-separated workloads to run (default: all four)")
     parser.add_argument("--threads", type=int, default=None, help="threads for every system")
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=60000, help=argparse.SUPPRESS)
@@ -207,12 +220,15 @@ def main(argv=None) -> int:
     threads = args.threads or len(os.sched_getaffinity(0))
     systems.set_threads(threads)
     results = {"sizes": sizes, "threads": threads, "systems": systems.versions()}
-    results["W1"] = w1(systems.available(systems.W1_MAKERS), sizes, repeat)
-    results["W2"] = w2(systems.available(systems.W2_MAKERS), sizes, repeat)
-    results["W3"] = w3(systems.available(systems.W3_MAKERS), sizes, repeat)
-    results["W4"] = w4(systems.available(systems.W1_MAKERS), sizes, repeat)
-    results["guard"] = systems.guard(mnist_like(sizes["w1_rows"], seed=3)[0])
-    if not args.smoke:
+    only = {name.strip().upper() for name in args.only.split(",")}
+    unknown = only - set(WORKLOADS)
+    if unknown:
+        parser.error(f"--only: unknown workloads {sorted(unknown)}; choose from W1, W2, W3, W4")
+    for name, (run, makers) in WORKLOADS.items():
+        results[name] = run(systems.available(makers), sizes, repeat) if name in only else {}
+    if "W1" in only:
+        results["guard"] = systems.guard(mnist_like(sizes["w1_rows"], seed=3)[0])
+    if not args.smoke and "W1" in only:
         results["memory_mb"] = {
             name: peak_memory_mb(name, sizes["w1_rows"])
             for name in systems.available(systems.W1_MAKERS)

@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
+from rosenblatt import _fast, fused, losses
 from rosenblatt import callbacks as callbacks_module
-from rosenblatt import fused, losses
 from rosenblatt._checks import as_array, check_in_range, describe
 from rosenblatt.progress import ProgressLogger
 from rosenblatt.tensor import Tensor
@@ -180,6 +180,7 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     model.stop_training, model.stop_reason = False, None
     need_norm = cbs.needs_grad_norm()
     theta, grad = model.flat_parameters()
+    fast_step = _fast.compile_step(model, fused_kind)
     cbs.on_train_begin()
     for epoch in range(initial_epoch, epochs):
         cbs.on_epoch_begin(epoch)
@@ -194,7 +195,10 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
             else:
                 idx = order[start:stop]
                 xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
-            loss, outputs = loss_and_gradient(model, xb, yb, fused_kind)
+            if fast_step is not None:
+                loss, outputs = fast_step(xb, yb)
+            else:
+                loss, outputs = loss_and_gradient(model, xb, yb, fused_kind)
             if not math.isfinite(loss):
                 model.stop_training = True
                 model.stop_reason = (

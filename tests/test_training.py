@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import rosenblatt as rb
-from rosenblatt import training
+from rosenblatt import _fast, training
 from rosenblatt.callbacks import LambdaCallback
 from rosenblatt.layers import Dense, Dropout, Input
 from rosenblatt.optimizers import SGD, Adam
@@ -99,18 +99,24 @@ def test_L09_unshuffled_epochs_equal_hand_written_gradient_descent(batch_size):
     np.testing.assert_allclose(model.get_weights()[1], b, rtol=1e-12)
 
 
-def test_shuffle_visits_every_sample_once_per_epoch_in_a_new_order(monkeypatch):
+@pytest.mark.parametrize("fast", [True, False], ids=["fast step", "general path"])
+def test_shuffle_visits_every_sample_once_per_epoch_in_a_new_order(monkeypatch, fast):
     X = np.arange(12, dtype=float).reshape(-1, 1)
     model = rb.Sequential([Dense(1, input_dim=1)], seed=0)
     model.compile(SGD(0.0), "mse")
-    original, batches, steps = training.loss_and_gradient, [], []
+    batches, steps = [], []
 
-    def spy(model, xb, yb, fused_kind):
-        np.testing.assert_array_equal(yb[:, 0], xb[:, 0])  # each x keeps its own y
-        batches.append(xb[:, 0].copy())
-        return original(model, xb, yb, fused_kind)
+    def spying(original):
+        def spy(*args):
+            xb, yb = args[-3:-1] if len(args) == 4 else args[-2:]
+            np.testing.assert_array_equal(yb[:, 0], xb[:, 0])  # each x keeps its own y
+            batches.append(xb[:, 0].copy())
+            return original(*args)
+        return spy
 
-    monkeypatch.setattr(training, "loss_and_gradient", spy)
+    monkeypatch.setattr(_fast, "ENABLED", fast)
+    monkeypatch.setattr(training, "loss_and_gradient", spying(training.loss_and_gradient))
+    monkeypatch.setattr(_fast.FastStep, "__call__", spying(_fast.FastStep.__call__))
     step_log = LambdaCallback(on_train_batch_begin=lambda batch, logs: steps.append(batch))
     model.fit(X, X[:, 0], batch_size=5, epochs=2, verbose=0, callbacks=[step_log])
     assert [len(b) for b in batches] == [5, 5, 2] * 2 and steps == [0, 1, 2] * 2

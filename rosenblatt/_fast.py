@@ -1,0 +1,264 @@
+"""A graph-free training step for plain stacks of layers, the networks of the notes.
+
+A Sequential model (or a functional model that is a single chain) of Dense, Activation,
+Dropout and Flatten layers trains with backpropagation written out by hand (lecture 004's
+delta rule, layer by layer) instead of a recorded Tensor graph:
+
+- the matrix products write straight into the flat gradient vector (``np.matmul(..., out=)``);
+- activations and their derivatives run in place on buffers kept from step to step;
+- the first layer's input gradient is never computed;
+- softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits.
+
+It gives the same loss, gradient and outputs as the general path
+(:func:`rosenblatt.training.loss_and_gradient`) up to float rounding; ``tests/test_fast.py``
+checks this for every layer kind, activation, loss, reduction and regularizer it accepts.
+Anything else (other layers, shared layers, subclassed models) uses the general path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rosenblatt import activations, regularizers
+from rosenblatt.layers import Activation, Dense, Dropout, Flatten, InputLayer
+from rosenblatt.tensor import Tensor
+
+ENABLED = True  # set to False to train every model through the general (autodiff) path
+
+_IN_PLACE = {activations.linear: "linear", activations.relu: "relu", activations.tanh: "tanh"}
+
+
+def chain_layers(model):
+    """The model's layers in order when it is a plain chain, else None."""
+    from rosenblatt.models import Model, Sequential
+
+    if type(model) is Sequential:
+        layers = model.layers
+    elif type(model) is Model and model._graph is not None:
+        nodes = model._graph.nodes
+        if any(node.inputs != (prev,) for prev, node in zip(nodes, nodes[1:], strict=False)):
+            return None
+        layers = [node.layer for node in nodes if not isinstance(node.layer, InputLayer)]
+    else:
+        return None
+    if len({id(layer) for layer in layers}) != len(layers):
+        return None  # a layer used twice accumulates its gradient: the general path does that
+    return layers
+
+
+def compile_step(model, fused_kind):
+    """A :class:`FastStep` for ``model`` when its layers and loss allow one, else None."""
+    if not ENABLED or model.loss is None or model.loss.reduction not in ("mean", "sum"):
+        return None
+    layers = chain_layers(model)
+    if not layers or len({layer.dtype for layer in layers}) > 1:
+        return None  # mixed float types cast between layers: the general path does that
+    for layer in layers:
+        if type(layer) is Dense:
+            if not isinstance(layer.activation, activations.Activation) and not (
+                layer is layers[-1] and fused_kind is not None
+            ):
+                return None
+        elif type(layer) is Activation:
+            if not isinstance(layer.activation, activations.Activation):
+                return None
+        elif type(layer) not in (Dropout, Flatten):
+            return None
+        if any(not isinstance(reg, regularizers.Regularizer)
+               for _, reg in layer.regularization_terms()):
+            return None
+    return FastStep(model, layers, fused_kind)
+
+
+class FastStep:
+    """``step(xb, yb) -> (loss, outputs)``: one forward and backward pass that fills the
+    model's flat gradient vector (the optimizer update is the caller's).
+
+    ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
+    """
+
+    def __init__(self, model, layers, fused_kind):
+        self.model = model
+        self.fused_kind = fused_kind
+        self.dtype = model._dtype()
+        self.reduction = model.loss.reduction
+        self.loss = model.loss
+        model.flat_parameters()
+        views = {id(w): v for w, v in zip(model.trainable_weights, model.grad_views(),
+                                          strict=True)}
+        self.stages = []
+        first_trainable = None
+        for i, layer in enumerate(layers):
+            if type(layer) is Dense:
+                last = i == len(layers) - 1
+                act = layer.activation
+                kind = "logits" if last and fused_kind else _IN_PLACE.get(act, "general")
+                bias = layer.bias
+                self.stages.append(("dense", layer.kernel.data, views.get(id(layer.kernel)),
+                                    None if bias is None else bias.data,
+                                    None if bias is None else views.get(id(bias)), kind, act))
+                if first_trainable is None and id(layer.kernel) in views:
+                    first_trainable = i
+            elif type(layer) is Activation:
+                self.stages.append(("activation", layer.activation))
+            elif type(layer) is Dropout:
+                self.stages.append(("dropout", layer))
+            else:
+                self.stages.append(("flatten",))
+        # backpropagation stops at the first layer with trainable weights
+        self.first = len(layers) if first_trainable is None else first_trainable
+        self.penalties = [(w, reg, views.get(id(w)) if layer.trainable else None)
+                          for layer in layers for w, reg in layer.regularization_terms()]
+        self.buffers: dict[int, list[dict]] = {}
+        self.ones: dict[int, np.ndarray] = {}
+
+    def _buffers(self, rows: int) -> list[dict]:
+        bufs = self.buffers.get(rows)
+        if bufs is None:
+            bufs = self.buffers[rows] = [{} for _ in self.stages]
+        return bufs
+
+    def _buffer(self, store: dict, key: str, shape) -> np.ndarray:
+        buf = store.get(key)
+        if buf is None:
+            buf = store[key] = np.empty(shape, self.dtype)
+        return buf
+
+    def _ones(self, rows: int) -> np.ndarray:
+        ones = self.ones.get(rows)
+        if ones is None:
+            ones = self.ones[rows] = np.ones(rows, self.dtype)
+        return ones
+
+    # ------------------------------------------------------------------ one step
+    def __call__(self, xb: np.ndarray, yb: np.ndarray):
+        rows = len(xb)
+        bufs = self._buffers(rows)
+        inputs, saved = [], []
+        h = xb
+        for stage, store in zip(self.stages, bufs, strict=True):
+            inputs.append(h)
+            h, keep = self._forward(stage, store, h, rows)
+            saved.append(keep)
+        loss, g, outputs = self._loss_head(h, yb, bufs[-1])
+        for i in range(len(self.stages) - 1, self.first - 1, -1):
+            g = self._backward(self.stages[i], bufs[i], inputs[i], saved[i], g, i > self.first)
+        for w, reg, view in self.penalties:
+            loss += float(reg.penalty(w.data))
+            if view is not None:
+                view += reg.gradient(w.data)
+        return loss, outputs
+
+    def _forward(self, stage, store, h, rows):
+        """(output, what backward needs) of one stage."""
+        kind = stage[0]
+        if kind == "dense":
+            _, W, _, b, _, act_kind, act = stage
+            z = np.matmul(h, W, out=self._buffer(store, "z", (rows, W.shape[1])))
+            if b is not None:
+                z += b
+            if act_kind in ("linear", "logits"):
+                return z, None
+            if act_kind == "relu":  # relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask
+                mask = np.greater_equal(z, 0, out=self._buffer(store, "mask", z.shape))
+                return np.multiply(z, mask, out=z), mask  # a float mask multiplies fastest
+            if act_kind == "tanh":
+                return np.tanh(z, out=z), None
+            y = act.value(z)
+            return y, (z, y)
+        if kind == "activation":
+            y = stage[1].value(h)
+            return y, y
+        if kind == "dropout":
+            layer = stage[1]
+            if layer.rate == 0.0:
+                return h, None
+            rng = layer._rng if layer._rng is not None else self.model._rng
+            keep = rng.random(h.shape) >= layer.rate  # the draws of Dropout.call, in order
+            scale = keep.astype(h.dtype) / np.asarray(1 - layer.rate, h.dtype)
+            return h * scale, scale
+        return h.reshape(rows, -1), None
+
+    def _backward(self, stage, store, h, keep, g, need_input_grad):
+        """dL/d(input) of one stage from dL/d(output) ``g``, filling its weight gradients."""
+        kind = stage[0]
+        if kind == "dense":
+            _, W, gW, _, gb, act_kind, act = stage
+            if act_kind == "relu":
+                g = np.multiply(g, keep, out=self._buffer(store, "dz", g.shape))
+            elif act_kind == "tanh":  # g (1 - y^2), y the stage's output, kept in "z"
+                y = store["z"]
+                dz = np.multiply(y, y, out=self._buffer(store, "dz", g.shape))
+                np.subtract(1, dz, out=dz)
+                g = np.multiply(g, dz, out=dz)
+            elif act_kind == "general":
+                z, y = keep
+                g = g * act.derivative(z, y)
+            if gW is not None:
+                np.matmul(h.T, g, out=gW)
+            if gb is not None:  # sum over the batch, as a matrix-vector product
+                np.matmul(self._ones(len(g)), g, out=gb)
+            if not need_input_grad:
+                return None
+            return np.matmul(g, W.T, out=self._buffer(store, "dx", h.shape))
+        if kind == "activation":
+            return g * stage[1].derivative(h, keep)
+        if kind == "dropout":
+            return g if keep is None else g * keep
+        return g.reshape(h.shape)
+
+    # ------------------------------------------------------------------ loss
+    def _loss_head(self, out, yb, store):
+        """(loss, dL/d(out), predictions) for the last stage's output."""
+        rows = len(out)
+        scale = 1.0 / rows if self.reduction == "mean" else 1.0
+        if self.fused_kind == "softmax":
+            return self._softmax_head(out, yb, store, rows, scale)
+        if self.fused_kind == "sigmoid":
+            return self._sigmoid_head(out, yb, scale)
+        t = Tensor(out, requires_grad=True)
+        loss = self.loss(yb, t)
+        if loss.ndim:
+            raise ValueError("fit: the loss must reduce to a number: use reduction 'mean' or "
+                             "'sum'")
+        loss.backward()
+        return float(loss.data), t.grad, out
+
+    def _softmax_head(self, z, yb, store, rows, scale):
+        m = z.max(axis=1, keepdims=True)
+        p = np.subtract(z, m, out=self._buffer(store, "p", z.shape))
+        np.exp(p, out=p)
+        s = np.matmul(p, self._ones(z.shape[1]))[:, None]  # row sums
+        lse = np.log(s)
+        lse += m
+        p /= s
+        g = self._buffer(store, "g", z.shape)
+        if yb.ndim == 1:  # integer labels (fit has checked their range)
+            at_label = np.arange(0, rows * z.shape[1], z.shape[1]) + yb  # flat (i, y_i)
+            per_sample = lse[:, 0] - z.ravel()[at_label]
+            np.copyto(g, p)
+            g.ravel()[at_label] -= 1
+        else:  # one-hot or probability rows: d/dz = p sum_k y_k - y
+            y = yb.astype(z.dtype, copy=False)
+            total = y.sum(axis=1, keepdims=True)
+            per_sample = lse[:, 0] * total[:, 0] - np.einsum("ij,ij->i", y, z)
+            np.multiply(p, total, out=g)
+            g -= y
+        g *= scale
+        return float(per_sample.sum()) * scale, g, p
+
+    def _sigmoid_head(self, z, yb, scale):
+        y = yb.astype(z.dtype, copy=False)
+        e = np.exp(-np.abs(z))  # never overflows
+        one_plus_e = e + 1
+        # per element max(z, 0) - z y + log(1 + exp(-|z|)) = -[y log p + (1 - y) log(1 - p)]
+        elementwise = np.maximum(z, 0)
+        elementwise -= z * y
+        elementwise += np.log(one_plus_e)
+        cols = z.shape[1]
+        loss = float(np.add.reduce(elementwise, axis=None)) * scale / cols
+        p = np.where(z >= 0, 1, e)
+        p /= one_plus_e  # sigmoid(z): 1 / (1 + e) for z >= 0, e / (1 + e) below
+        g = p - y
+        g *= scale / cols
+        return loss, g, p

@@ -1,0 +1,261 @@
+"""The graph-free training step equals the general autodiff path and central differences.
+
+``rosenblatt._fast`` trains plain stacks of layers without recording a graph; every layer kind,
+activation, loss, reduction and regularizer it accepts is compared here with
+``training.loss_and_gradient`` (the Tensor path), and its float64 gradient with central
+differences of its own loss.
+"""
+
+import numpy as np
+import pytest
+
+import rosenblatt as rb
+from rosenblatt import _fast, training
+from rosenblatt.layers import Activation, Dense, Dropout, Flatten, Input
+from rosenblatt.losses import CategoricalCrossentropy, Huber, MeanSquaredError
+from rosenblatt.optimizers import SGD, Adam
+
+
+def _data(rows, features, seed=0, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(rows, *np.atleast_1d(features))).astype(dtype)
+
+
+def _targets(kind, rows, units, seed=1):
+    rng = np.random.default_rng(seed)
+    if kind == "sparse":
+        return rng.integers(0, units, rows)
+    if kind == "onehot":
+        return np.eye(units)[rng.integers(0, units, rows)]
+    if kind == "soft":  # probability rows, and rows that do not sum to 1
+        y = rng.random((rows, units))
+        y[: rows // 2] /= y[: rows // 2].sum(axis=1, keepdims=True)
+        return y
+    if kind == "binary":
+        return rng.integers(0, 2, (rows, units)).astype(float)
+    return rng.normal(size=(rows, units))
+
+
+def _both(model, x, y):
+    """(loss, grad, outputs) from the general path and from the fast step, same rng state."""
+    fused_kind = model.fused_output()
+    x = training.prepare_x(model, x)
+    y = training.prepare_y(model, y, len(x))
+    _, grad = model.flat_parameters()
+    rngs = [model._rng] + [layer._rng for layer in model.layers
+                           if isinstance(layer, Dropout) and layer._rng is not None]
+    states = [rng.bit_generator.state for rng in rngs]
+    loss_a, out_a = training.loss_and_gradient(model, x, y, fused_kind)
+    grad_a = grad.copy()
+    out_a = np.array(out_a)
+    grad.fill(np.nan)
+    for rng, state in zip(rngs, states, strict=True):
+        rng.bit_generator.state = state
+    step = _fast.compile_step(model, fused_kind)
+    assert step is not None, "this model should take the fast path"
+    loss_b, out_b = step(x, y)
+    return (loss_a, grad_a, out_a), (loss_b, grad.copy(), np.array(out_b))
+
+
+def _assert_same(model, x, y, rtol=1e-10):
+    (la, ga, oa), (lb, gb, ob) = _both(model, x, y)
+    assert np.isfinite(gb).all(), "every gradient entry must be written"
+    assert lb == pytest.approx(la, rel=rtol, abs=1e-12)
+    np.testing.assert_allclose(gb, ga, rtol=rtol, atol=1e-12)
+    np.testing.assert_allclose(ob, oa, rtol=rtol, atol=1e-12)
+
+
+def _mlp(hidden, output, units=3, inputs=4, seed=0, **dense):
+    model = rb.Sequential([Input(shape=(inputs,))], seed=seed)
+    model.add(Dense(5, activation=hidden, dtype="float64", **dense))
+    model.add(Dense(4, activation=hidden, dtype="float64", **dense))
+    model.add(Dense(units, activation=output, dtype="float64", **dense))
+    return model
+
+
+# --------------------------------------------------------------------------- equal to autodiff
+@pytest.mark.parametrize("hidden", ["relu", "tanh", "sigmoid", "linear", "elu", "softplus",
+                                    "leaky_relu", "swish", "gelu"])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_hidden_activations_match_autodiff(hidden, reduction):
+    model = _mlp(hidden, "softmax")
+    model.compile(SGD(), CategoricalCrossentropy(reduction=reduction))
+    _assert_same(model, _data(7, 4), _targets("onehot", 7, 3))
+
+
+@pytest.mark.parametrize(
+    "output, loss, targets, units",
+    [
+        ("softmax", "sparse_categorical_crossentropy", "sparse", 3),
+        ("softmax", "categorical_crossentropy", "onehot", 3),
+        ("softmax", "categorical_crossentropy", "soft", 3),
+        ("sigmoid", "binary_crossentropy", "binary", 1),
+        ("sigmoid", "binary_crossentropy", "binary", 3),
+        ("sigmoid", "mse", "binary", 2),
+        ("linear", "mse", "real", 2),
+        ("linear", "mae", "real", 2),
+        ("tanh", Huber(delta=0.5), "real", 1),
+        ("linear", rb.losses.SparseCategoricalCrossentropy(from_logits=True), "sparse", 3),
+        ("linear", rb.losses.BinaryCrossentropy(from_logits=True), "binary", 1),
+        ("relu", MeanSquaredError(reduction="sum"), "real", 2),
+    ],
+)
+def test_outputs_and_losses_match_autodiff(output, loss, targets, units):
+    model = _mlp("tanh", output, units=units)
+    model.compile(SGD(), loss)
+    _assert_same(model, _data(9, 4), _targets(targets, 9, units))
+
+
+def test_regularizers_add_their_penalty_and_gradient():
+    model = _mlp("relu", "softmax", kernel_regularizer="l1_l2",
+                 bias_regularizer=rb.regularizers.L2(0.3))
+    model.compile(SGD(), "sparse_categorical_crossentropy")
+    _assert_same(model, _data(6, 4), _targets("sparse", 6, 3))
+
+
+def test_relu_derivative_at_zero_is_one_as_in_the_notes():
+    # zero inputs and zero biases give z = 0 exactly in the first layer: relu'(0) = 1 there
+    model = _mlp("relu", "linear", units=2)
+    model.compile(SGD(), "mse")
+    x = np.zeros((3, 4))
+    x[0] = 1.0
+    _assert_same(model, x, _targets("real", 3, 2))
+
+
+def test_dropout_activation_flatten_and_no_bias_layers():
+    model = rb.Sequential([
+        Input(shape=(2, 3)),
+        Flatten(dtype="float64"),
+        Dense(6, use_bias=False, dtype="float64"),
+        Activation("tanh", dtype="float64"),
+        Dropout(0.4, dtype="float64"),
+        Dense(5, activation="relu", dtype="float64"),
+        Dropout(0.3, seed=7, dtype="float64"),
+        Dense(2, activation="sigmoid", dtype="float64"),
+    ], seed=3)
+    model.compile(SGD(), "binary_crossentropy")
+    _assert_same(model, _data(8, (2, 3)), _targets("binary", 8, 2))
+
+
+@pytest.mark.parametrize("frozen", [0, 1])
+def test_frozen_layers_get_no_gradient_but_pass_one_on(frozen):
+    model = _mlp("tanh", "softmax")
+    model.layers[frozen].trainable = False
+    model.compile(SGD(), "sparse_categorical_crossentropy")
+    _assert_same(model, _data(5, 4), _targets("sparse", 5, 3))
+
+
+def test_functional_chain_matches_autodiff():
+    inputs = Input(shape=(4,))
+    h = Dense(6, activation="relu", dtype="float64")(inputs)
+    outputs = Dense(3, activation="softmax", dtype="float64")(h)
+    model = rb.Model(inputs, outputs, seed=0)
+    model.compile(SGD(), "sparse_categorical_crossentropy")
+    _assert_same(model, _data(6, 4), _targets("sparse", 6, 3))
+
+
+def test_float32_matches_to_float32_rounding():
+    model = rb.Sequential([Input(shape=(20,)), Dense(16, activation="relu"),
+                           Dense(8, activation="tanh"), Dense(4, activation="softmax")], seed=1)
+    model.compile(SGD(), "sparse_categorical_crossentropy")
+    x = _data(32, 20, dtype=np.float32)
+    (la, ga, oa), (lb, gb, ob) = _both(model, x, _targets("sparse", 32, 4))
+    assert lb == pytest.approx(la, rel=1e-5)
+    np.testing.assert_allclose(gb, ga, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(ob, oa, rtol=1e-5, atol=1e-7)
+    assert gb.dtype == np.float32
+
+
+# --------------------------------------------------------------------------- independent check
+@pytest.mark.parametrize("hidden, output, loss, targets", [
+    ("relu", "softmax", "sparse_categorical_crossentropy", "sparse"),
+    ("tanh", "sigmoid", "binary_crossentropy", "binary"),
+    ("sigmoid", "linear", "mse", "real"),
+])
+def test_gradient_equals_central_differences(hidden, output, loss, targets):
+    units = 1 if targets == "binary" else 3
+    model = _mlp(hidden, output, units=units, seed=2, kernel_regularizer="l2")
+    model.compile(SGD(), loss)
+    x, y = _data(6, 4, seed=5), _targets(targets, 6, units, seed=6)
+    x = x + 0.1  # keep relu inputs away from the kink at 0
+    theta, grad = model.flat_parameters()
+    step = _fast.compile_step(model, model.fused_output())
+    y = training.prepare_y(model, y, len(x))
+    step(x, y)
+    analytic = grad.copy()
+    h, numeric = 1e-6, np.empty_like(theta)
+    for i in range(theta.size):
+        keep = theta[i]
+        theta[i] = keep + h
+        up = step(x, y)[0]
+        theta[i] = keep - h
+        down = step(x, y)[0]
+        theta[i] = keep
+        numeric[i] = (up - down) / (2 * h)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-8)
+
+
+# --------------------------------------------------------------------------- whole training runs
+def _train(enabled, monkeypatch, epochs=4, **fit):
+    monkeypatch.setattr(_fast, "ENABLED", enabled)
+    model = rb.Sequential([Input(shape=(10,)), Dense(12, activation="relu"), Dropout(0.2),
+                           Dense(8, activation="tanh"), Dense(3, activation="softmax")], seed=4)
+    model.compile(Adam(learning_rate=0.01), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    x = _data(100, 10, seed=8, dtype=np.float32)
+    y = (x[:, 0] > 0).astype(int) + (x[:, 1] > 0.5)
+    history = model.fit(x, y, batch_size=16, epochs=epochs, verbose=0, **fit)
+    return model, history
+
+
+def test_fit_is_the_same_with_and_without_the_fast_step(monkeypatch):
+    fast, h_fast = _train(True, monkeypatch, validation_split=0.2)
+    slow, h_slow = _train(False, monkeypatch, validation_split=0.2)
+    for a, b in zip(fast.get_weights(), slow.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        np.testing.assert_allclose(h_fast.history[key], h_slow.history[key], rtol=1e-4)
+
+
+# --------------------------------------------------------------------------- who takes it
+class _Subclassed(rb.Model):
+    def __init__(self):
+        super().__init__(seed=0)
+        self.dense = Dense(2)
+
+    def call(self, x):
+        return self.dense(x)
+
+
+def test_models_outside_the_plain_chain_use_the_general_path():
+    sub = _Subclassed()
+    sub.build((3,))
+    sub.compile(SGD(), "mse")
+    assert _fast.compile_step(sub, None) is None
+
+    inputs = Input(shape=(3,))
+    shared = Dense(3)
+    branched = rb.Model(inputs, shared(shared(inputs)), seed=0)
+    branched.compile(SGD(), "mse")
+    assert _fast.compile_step(branched, None) is None  # one layer used twice
+
+    seq = rb.Sequential([Input(shape=(3,)), Dense(3), Activation("softmax")], seed=0)
+    seq.compile(SGD(), "mse")
+    assert _fast.compile_step(seq, None) is None  # softmax is not elementwise
+
+    seq = rb.Sequential([Input(shape=(3,)), Dense(3, kernel_regularizer=lambda w: 0.0)], seed=0)
+    seq.compile(SGD(), "mse")
+    assert _fast.compile_step(seq, None) is None
+
+    seq = rb.Sequential([Input(shape=(3,)), Dense(3, dtype="float64"), Dense(1)], seed=0)
+    seq.compile(SGD(), "mse")
+    assert _fast.compile_step(seq, None) is None  # mixed float types
+
+
+def test_fit_takes_the_fast_step_for_plain_stacks(monkeypatch):
+    def general_path(*args):
+        raise AssertionError("the general path was used")
+
+    monkeypatch.setattr(training, "loss_and_gradient", general_path)
+    model, history = _train(True, monkeypatch, epochs=40)
+    assert history.history["accuracy"][-1] > 0.9
