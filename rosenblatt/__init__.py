@@ -1,7 +1,8 @@
 """rosenblatt: neural networks from McCulloch-Pitts neurons to backpropagation.
 
-A NumPy-only library that implements what an introductory course on neural networks teaches,
-with Keras-style models, scikit-learn-style classic neurons, and a readable autodiff core.
+A library on NumPy alone that implements what an introductory course on neural networks
+teaches, with Keras-style models, scikit-learn-style classic neurons, and a readable autodiff
+core (numba, if installed, compiles the optimizer's update).
 
 >>> import rosenblatt
 >>> model = rosenblatt.Sequential([rosenblatt.layers.Dense(1, input_dim=2)])
