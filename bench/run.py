@@ -2,6 +2,7 @@
 """Speed benchmark: rosenblatt against PyTorch and scikit-learn on the notes' networks.
 
     python3 run.py bench            # full sizes (installs PyTorch 2.13 CPU if it can)
+    python3 run.py bench --only W1  # some of the workloads
     python3 bench/run.py --smoke    # tiny sizes, seconds (run by the test suite)
 
 Workloads (same data, shapes, hyperparameters and, where the API allows, initial weights):
@@ -54,16 +55,10 @@ SIZES = {
 }
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+SAMPLES: dict = {}  # every timing, by workload and system, for the JSON file
 
 
-def alternate(runners: dict, repeat: int) -> dict:
+def alternate(runners: dict, repeat: int, label: str) -> dict:
     """Median seconds per system, the systems taking turns in each round."""
     times = {name: [] for name in runners}
     for _ in range(repeat):
@@ -71,6 +66,7 @@ def alternate(runners: dict, repeat: int) -> dict:
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
+    SAMPLES[label] = times
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -83,7 +79,7 @@ def w1(available, sizes, repeat):
     x, y = mnist_like(sizes["w1_rows"])
     shapes = (784, 256, 128, 10)
     runners = {name: make(x, y, shapes, 128) for name, make in available.items()}
-    return alternate(runners, repeat)
+    return alternate(runners, repeat, "W1")
 
 
 def w2(available, sizes, repeat):
@@ -91,19 +87,19 @@ def w2(available, sizes, repeat):
     x = rng.uniform(-5, 5, (500, 2)).astype(np.float32)
     y = (x[:, 0] * x[:, 1] > 0).astype(np.int64)
     runners = {name: make(x, y, sizes["w2_epochs"]) for name, make in available.items()}
-    seconds = alternate(runners, repeat)
+    seconds = alternate(runners, repeat, "W2")
     steps = 50 * sizes["w2_epochs"]
     return {name: steps / s for name, s in seconds.items()}
 
 
 def w3(available, sizes, repeat):
     calls = sizes["w3_calls"]
-    out = {}
     predictors = {name: make() for name, make in available.items()}
-    for name, fn in predictors.items():
+    for fn in predictors.values():
         fn()  # warm up
-        out[name] = median_time(lambda f=fn: [f() for _ in range(calls)], repeat) / calls * 1e6
-    return out
+    runners = {name: (lambda f=fn: [f() for _ in range(calls)]) for name, fn in predictors.items()}
+    seconds = alternate(runners, repeat, "W3")
+    return {name: s / calls * 1e6 for name, s in seconds.items()}
 
 
 def w4(available, sizes, repeat):
@@ -113,7 +109,8 @@ def w4(available, sizes, repeat):
         for batch in sizes["w4_batches"]:
             shapes = (784, width, width, 10)
             runners = {name: make(x, y, shapes, batch) for name, make in available.items()}
-            results[f"w={width},b={batch}"] = alternate(runners, max(1, repeat // 2))
+            key = f"w={width},b={batch}"
+            results[key] = alternate(runners, max(1, repeat // 2), f"W4 {key}")
     return results
 
 
@@ -234,6 +231,7 @@ def main(argv=None) -> int:
             for name in systems.available(systems.W1_MAKERS)
             if name != "floor"
         }
+    results["samples_s"] = SAMPLES
     print(table(results))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2))

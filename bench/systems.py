@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 import rosenblatt as rb
+from rosenblatt import _kernels
 from rosenblatt.layers import Dense
 
 
@@ -18,9 +19,10 @@ def has(module: str) -> bool:
 
 def versions() -> dict:
     out = {"numpy": np.__version__, "rosenblatt": rb.__version__}
-    for module in ("torch", "sklearn"):
+    for module in ("torch", "sklearn", "numba"):
         if has(module):
             out[module] = __import__(module).__version__
+    out["rosenblatt compiled kernels"] = _kernels.available()
     return out
 
 

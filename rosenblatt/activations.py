@@ -208,6 +208,31 @@ def log_softmax(x, axis: int = -1) -> Tensor:
     return x - logsumexp(x, axis=axis, keepdims=True)
 
 
+_IN_PLACE = {}  # filled below: activations whose value can overwrite z
+
+
+def value_in_place(activation, z: np.ndarray) -> np.ndarray:
+    """``activation.value(z)``, overwriting the float array ``z`` when that saves a copy
+    (linear, relu, tanh, softmax); for inference on arrays nothing else holds."""
+    fn = _IN_PLACE.get(activation)
+    return fn(z) if fn is not None else activation.value(z)
+
+
+def _softmax_in_place(z):
+    z -= z.max(axis=-1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=-1, keepdims=True)
+    return z
+
+
+_IN_PLACE.update({
+    linear: lambda z: z,
+    relu: lambda z: np.maximum(z, 0, out=z),
+    tanh: lambda z: np.tanh(z, out=z),
+    softmax_activation: _softmax_in_place,
+})
+
+
 def get(identifier):
     """An activation from a name (Keras names), None (linear), or a callable (returned as is).
 

@@ -257,11 +257,11 @@ class Dense(Layer):
         return fused.dense(x, self.kernel, self.bias, None if logits else self.activation)
 
     def infer(self, x):
-        z = x @ self.kernel.data
+        W = self.kernel.data
+        z = (x[0] @ W)[None] if len(x) == 1 else x @ W  # one row: a matrix-vector product
         if self.bias is not None:
             z += self.bias.data
-        act = self.activation
-        return z if act is activations.linear else act.value(z)
+        return activations.value_in_place(self.activation, z)
 
     def get_config(self):
         return {

@@ -272,3 +272,12 @@ def test_activations_match_pytorch():
     p = torch.tensor(z, requires_grad=True)
     F.log_softmax(p, dim=0).sum().backward()
     np.testing.assert_allclose(t.grad, p.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+# --------------------------------------------------------------------------- in-place values
+@pytest.mark.parametrize("name", ["linear", "relu", "tanh", "softmax", "sigmoid", "elu"])
+def test_value_in_place_equals_value(name):
+    act = A.get(name)
+    z = np.random.default_rng(0).normal(scale=3.0, size=(5, 4)).astype(np.float32)
+    expected = act.value(z.copy())
+    np.testing.assert_array_equal(A.value_in_place(act, z.copy()), expected)

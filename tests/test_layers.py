@@ -334,3 +334,13 @@ def test_trainable_flag_hides_weights():
     layer(np.ones((1, 3)))
     assert layer.trainable_weights == [] and len(layer.weights) == 2
     assert Dense.from_config(layer.get_config()).trainable is False
+
+
+def test_dense_infer_one_row_equals_the_batch_rows():
+    layer = Dense(7, activation="softmax", input_dim=5)
+    x = np.random.default_rng(3).normal(size=(4, 5)).astype(np.float32)
+    graph_values = layer(x).data  # builds the layer
+    batch = layer.infer(x)
+    np.testing.assert_allclose(batch, graph_values, rtol=1e-6)
+    for i in range(4):
+        np.testing.assert_allclose(layer.infer(x[i:i + 1]), batch[i:i + 1], rtol=1e-6)
