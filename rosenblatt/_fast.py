@@ -72,7 +72,8 @@ def compile_step(model, fused_kind):
 
 class FastStep:
     """``step(xb, yb) -> (loss, outputs)``: one forward and backward pass that fills the
-    model's flat gradient vector (the optimizer update is the caller's).
+    model's flat gradient vector; ``update(optimizer)`` then applies the optimizer (or the
+    caller applies it to the model's flat vector directly).
 
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
@@ -83,34 +84,78 @@ class FastStep:
         self.dtype = model._dtype()
         self.reduction = model.loss.reduction
         self.loss = model.loss
-        model.flat_parameters()
-        views = {id(w): v for w, v in zip(model.trainable_weights, model.grad_views(),
-                                          strict=True)}
-        self.stages = []
-        first_trainable = None
-        for i, layer in enumerate(layers):
-            if type(layer) is Dense:
-                last = i == len(layers) - 1
-                act = layer.activation
-                kind = "logits" if last and fused_kind else _IN_PLACE.get(act, "general")
-                bias = layer.bias
-                self.stages.append(("dense", layer.kernel.data, views.get(id(layer.kernel)),
-                                    None if bias is None else bias.data,
-                                    None if bias is None else views.get(id(bias)), kind, act))
-                if first_trainable is None and id(layer.kernel) in views:
-                    first_trainable = i
-            elif type(layer) is Activation:
-                self.stages.append(("activation", layer.activation))
-            elif type(layer) is Dropout:
-                self.stages.append(("dropout", layer))
-            else:
-                self.stages.append(("flatten",))
+        self.layers = layers
+        self.theta, self.grad = model.flat_parameters()
+        trainable = model.trainable_weights
+        self.grads = {id(w): v for w, v in zip(trainable, model.grad_views(), strict=True)}
+        self.where, offset = {}, 0  # trainable weight -> (start, shape) in the flat vector
+        for w in trainable:
+            self.where[id(w)] = (offset, w.data.shape)
+            offset += w.data.size
+        first_trainable = next((i for i, layer in enumerate(layers) if type(layer) is Dense
+                                and id(layer.kernel) in self.where), None)
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
-        self.penalties = [(w, reg, views.get(id(w)) if layer.trainable else None)
-                          for layer in layers for w, reg in layer.regularization_terms()]
+        self.flats = [self.theta, None]  # the layers' vector and, once needed, a second one
+        self.sets = [self._stages(self.theta), None]
+        self.current = 0
+        self.stages, self.penalties = self.sets[0]
         self.buffers: dict[int, list[dict]] = {}
         self.ones: dict[int, np.ndarray] = {}
+
+    def _stages(self, flat):
+        """The stages and (weight, regularizer, gradient) penalty terms with the trainable
+        weights read from ``flat``."""
+
+        def weight(w):
+            if w is None or id(w) not in self.where:
+                return None if w is None else w.data  # frozen: not in the flat vector
+            start, shape = self.where[id(w)]
+            return flat[start:start + int(np.prod(shape))].reshape(shape)
+
+        stages = []
+        for i, layer in enumerate(self.layers):
+            if type(layer) is Dense:
+                act = layer.activation
+                last = i == len(self.layers) - 1
+                kind = "logits" if last and self.fused_kind else _IN_PLACE.get(act, "general")
+                stages.append(("dense", weight(layer.kernel), self.grads.get(id(layer.kernel)),
+                               weight(layer.bias), self.grads.get(id(layer.bias)), kind, act))
+            elif type(layer) is Activation:
+                stages.append(("activation", layer.activation))
+            elif type(layer) is Dropout:
+                stages.append(("dropout", layer))
+            else:
+                stages.append(("flatten",))
+        penalties = [(weight(w), reg, self.grads.get(id(w)) if layer.trainable else None)
+                     for layer in self.layers for w, reg in layer.regularization_terms()]
+        return stages, penalties
+
+    # ------------------------------------------------------------------ the update
+    def update(self, optimizer) -> None:
+        """Apply the optimizer to the gradient of the last step, writing the new parameters
+        into the other of two flat vectors, which the next step then reads.
+
+        Updating the vector the matrix products have just read in place is slow on multi-core
+        machines: the cache lines the other cores read must be taken back one by one. Copying
+        to a second vector and updating that gives the same numbers without the stall; call
+        :meth:`sync` before anything else reads the layers' weights.
+        """
+        other = 1 - self.current
+        if self.flats[other] is None:
+            self.flats[other] = np.empty_like(self.theta)
+            self.sets[other] = self._stages(self.flats[other])
+        np.copyto(self.flats[other], self.flats[self.current])
+        optimizer.apply([self.flats[other]], [self.grad])
+        self.current = other
+        self.stages, self.penalties = self.sets[other]
+
+    def sync(self) -> None:
+        """Make the layers' weights (the model's flat vector) hold the latest parameters."""
+        if self.current:
+            np.copyto(self.theta, self.flats[1])
+            self.current = 0
+            self.stages, self.penalties = self.sets[0]
 
     def _buffers(self, rows: int) -> list[dict]:
         bufs = self.buffers.get(rows)
@@ -144,9 +189,9 @@ class FastStep:
         for i in range(len(self.stages) - 1, self.first - 1, -1):
             g = self._backward(self.stages[i], bufs[i], inputs[i], saved[i], g, i > self.first)
         for w, reg, view in self.penalties:
-            loss += float(reg.penalty(w.data))
+            loss += float(reg.penalty(w))
             if view is not None:
-                view += reg.gradient(w.data)
+                view += reg.gradient(w)
         return loss, outputs
 
     def _forward(self, stage, store, h, rows):

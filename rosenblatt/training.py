@@ -179,9 +179,28 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     cbs.set_training_data(x, y)
     model.stop_training, model.stop_reason = False, None
     need_norm = cbs.needs_grad_norm()
-    theta, grad = model.flat_parameters()
     fast_step = _fast.compile_step(model, fused_kind)
+    # the fast step updates a second flat vector (see FastStep.update) unless a callback may
+    # read the weights between steps; the layers' weights are brought up to date after every
+    # epoch's steps and when fit ends, however it ends
+    swap = fast_step is not None and not cbs.read_weights_between_steps()
     cbs.on_train_begin()
+    try:
+        _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
+                fused_kind, fast_step if swap else None, fast_step, need_norm)
+    finally:
+        if swap:
+            fast_step.sync()
+    history.stop_reason = model.stop_reason
+    cbs.on_train_end()
+    model.history = history
+    return history
+
+
+def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
+            fused_kind, swapping, fast_step, need_norm):
+    """The epochs of fit: batches, steps, metrics, validation and the callbacks' hooks."""
+    theta, grad = model.flat_parameters()
     for epoch in range(initial_epoch, epochs):
         cbs.on_epoch_begin(epoch)
         order = model._rng.permutation(len(x)) if shuffle else None
@@ -206,7 +225,10 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
                     f"stopped before that update (try a smaller learning rate)"
                 )
                 break
-            model.optimizer.apply([theta], [grad])
+            if swapping is not None:
+                swapping.update(model.optimizer)
+            else:
+                model.optimizer.apply([theta], [grad])
             seen += stop - start
             loss_sum += loss * (stop - start)
             logs = {"loss": loss_sum / seen, "batch_loss": loss}
@@ -218,6 +240,8 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
             cbs.on_train_batch_end(step, logs)
             if model.stop_training:
                 break
+        if swapping is not None:
+            swapping.sync()  # validation and the epoch-end callbacks read the weights
         if seen == 0:
             break
         logs = {"loss": loss_sum / seen}
@@ -230,10 +254,6 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
         cbs.on_epoch_end(epoch, logs)
         if model.stop_training:
             break
-    history.stop_reason = model.stop_reason
-    cbs.on_train_end()
-    model.history = history
-    return history
 
 
 # --------------------------------------------------------------------------- evaluate, predict

@@ -259,3 +259,111 @@ def test_fit_takes_the_fast_step_for_plain_stacks(monkeypatch):
     monkeypatch.setattr(training, "loss_and_gradient", general_path)
     model, history = _train(True, monkeypatch, epochs=40)
     assert history.history["accuracy"][-1] > 0.9
+
+
+# --------------------------------------------------------------------------- the second vector
+class _Stopper(rb.callbacks.Callback):
+    """Stops (or raises) after a few steps; its batch hooks read no weights."""
+
+    batch_hooks_read_weights = False
+
+    def __init__(self, at, error=False):
+        super().__init__()
+        self.at, self.error, self.steps = at, error, 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        if self.steps == self.at:
+            if self.error:
+                raise KeyboardInterrupt
+            self.model.stop_training = True
+
+
+def _fit_adam(callbacks, epochs=3):
+    """Three epochs of five steps; ``callbacks`` is a list or a function of the model."""
+    model = rb.Sequential([Input(shape=(6,)), Dense(9, activation="relu"),
+                           Dense(3, activation="softmax")], seed=5)
+    model.compile(Adam(learning_rate=0.05), "sparse_categorical_crossentropy")
+    x = _data(70, 6, seed=9, dtype=np.float32)
+    y = (x[:, 0] > 0).astype(int) + (x[:, 1] > 0)
+    callbacks = callbacks(model) if callable(callbacks) else callbacks
+    model.fit(x, y, batch_size=16, epochs=epochs, verbose=0, callbacks=callbacks)
+    return model
+
+
+def _weights_each_step(runs):
+    """A callback factory: a LambdaCallback recording the weights after every step."""
+    return lambda model: [rb.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: runs.append(model.get_weights()))]
+
+
+def test_updating_a_second_vector_gives_exactly_the_in_place_numbers(monkeypatch):
+    seen, updates = [], []
+    original = _fast.FastStep.update
+    monkeypatch.setattr(_fast.FastStep, "update",
+                        lambda self, opt: updates.append(1) or original(self, opt))
+    in_place = _fit_adam(_weights_each_step(seen))  # weights read between steps: one vector
+    assert len(seen) == 15 and not updates
+    swapped = _fit_adam([])
+    assert len(updates) == 15
+    for a, b in zip(in_place.get_weights(), swapped.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_batch_callback_sees_the_weights_of_every_step(monkeypatch):
+    fast_runs, general_runs = [], []
+    _fit_adam(_weights_each_step(fast_runs), epochs=2)
+    monkeypatch.setattr(_fast, "ENABLED", False)
+    _fit_adam(_weights_each_step(general_runs), epochs=2)
+    assert len(fast_runs) == len(general_runs) == 10
+    for fast, general in zip(fast_runs, general_runs, strict=True):
+        for a, b in zip(fast, general, strict=True):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert not np.array_equal(fast_runs[0][0], fast_runs[1][0])  # they change every step
+
+
+@pytest.mark.parametrize("at", [1, 2, 7])
+def test_stopping_mid_epoch_leaves_the_latest_weights_in_the_layers(at):
+    stopped = _fit_adam([_Stopper(at)])
+    reference = _fit_adam([_Stopper(at), rb.callbacks.LambdaCallback(
+        on_train_batch_begin=lambda batch, logs: None)])  # one vector, updated in place
+    for a, b in zip(stopped.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert stopped.optimizer.iterations == at
+
+
+@pytest.mark.parametrize("at", [1, 2])
+def test_an_exception_mid_epoch_still_leaves_the_latest_weights(at):
+    model = rb.Sequential([Input(shape=(6,)), Dense(4), Dense(1)], seed=0)
+    model.compile(SGD(0.1), "mse")
+    x = _data(64, 6, seed=1, dtype=np.float32)
+    reference = rb.Sequential([Input(shape=(6,)), Dense(4), Dense(1)], seed=0)
+    reference.compile(SGD(0.1), "mse")
+    reference.fit(x[:16 * at], x[:16 * at, 0], batch_size=16, epochs=1, verbose=0,
+                  shuffle=False)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, x[:, 0], batch_size=16, epochs=1, verbose=0, shuffle=False,
+                  callbacks=[_Stopper(at, error=True)])
+    for a, b in zip(model.get_weights(), reference.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_which_callbacks_need_the_weights_between_steps():
+    from rosenblatt.callbacks import CallbackList
+
+    def needs(*cbs):
+        return CallbackList(list(cbs), model=None, params={}).read_weights_between_steps()
+
+    class EpochOnly(rb.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            pass
+
+    class PerBatch(rb.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            pass
+
+    assert not needs(rb.callbacks.History(), EpochOnly(), rb.callbacks.TerminateOnNaN(),
+                     rb.callbacks.GradientTolerance(1e-3), rb.callbacks.EarlyStopping())
+    assert needs(PerBatch())
+    assert needs(rb.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: None))
+    assert not needs(rb.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: None))
