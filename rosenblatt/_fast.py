@@ -7,7 +7,9 @@ delta rule, layer by layer) instead of a recorded Tensor graph:
 - the matrix products write straight into the flat gradient vector (``np.matmul(..., out=)``);
 - activations and their derivatives run in place on buffers kept from step to step;
 - the first layer's input gradient is never computed;
-- softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits.
+- softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits;
+- the optimizer writes its update into a second flat vector rather than the one the products
+  have just read (see :meth:`FastStep.update`).
 
 It gives the same loss, gradient and outputs as the general path
 (:func:`rosenblatt.training.loss_and_gradient`) up to float rounding; ``tests/test_fast.py``
