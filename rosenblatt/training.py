@@ -187,7 +187,7 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     cbs.on_train_begin()
     try:
         _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
-                fused_kind, fast_step if swap else None, fast_step, need_norm)
+                fused_kind, fast_step, swap, need_norm)
     finally:
         if swap:
             fast_step.sync()
@@ -198,7 +198,7 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
 
 
 def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
-            fused_kind, swapping, fast_step, need_norm):
+            fused_kind, fast_step, swap, need_norm):
     """The epochs of fit: batches, steps, metrics, validation and the callbacks' hooks."""
     theta, grad = model.flat_parameters()
     for epoch in range(initial_epoch, epochs):
@@ -225,8 +225,8 @@ def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffl
                     f"stopped before that update (try a smaller learning rate)"
                 )
                 break
-            if swapping is not None:
-                swapping.update(model.optimizer)
+            if swap:
+                fast_step.update(model.optimizer)
             else:
                 model.optimizer.apply([theta], [grad])
             seen += stop - start
@@ -240,8 +240,8 @@ def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffl
             cbs.on_train_batch_end(step, logs)
             if model.stop_training:
                 break
-        if swapping is not None:
-            swapping.sync()  # validation and the epoch-end callbacks read the weights
+        if swap:
+            fast_step.sync()  # validation and the epoch-end callbacks read the weights
         if seen == 0:
             break
         logs = {"loss": loss_sum / seen}
