@@ -139,16 +139,16 @@ class FastStep:
         into the other of two flat vectors, which the next step then reads.
 
         Updating the vector the matrix products have just read in place is slow on multi-core
-        machines: the cache lines the other cores read must be taken back one by one. Copying
-        to a second vector and updating that gives the same numbers without the stall; call
-        :meth:`sync` before anything else reads the layers' weights.
+        machines: the cache lines the other cores read must be taken back one by one. Reading
+        one vector and writing the other gives the same numbers without the stall (one pass
+        with the compiled Adam, else a copy and the update in place); call :meth:`sync` before
+        anything else reads the layers' weights.
         """
         other = 1 - self.current
         if self.flats[other] is None:
             self.flats[other] = np.empty_like(self.theta)
             self.sets[other] = self._stages(self.flats[other])
-        np.copyto(self.flats[other], self.flats[self.current])
-        optimizer.apply([self.flats[other]], [self.grad])
+        optimizer.apply([self.flats[other]], [self.grad], sources=[self.flats[self.current]])
         self.current = other
         self.stages, self.penalties = self.sets[other]
 

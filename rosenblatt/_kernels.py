@@ -43,15 +43,16 @@ def _fits(arrays) -> bool:
                     and a.size == first.size for a in arrays))
 
 
-def adam(theta, g, m, v, vmax, b1, b2, eps, coef, decay) -> bool:
-    """One Adam step in place (see ``optimizers.Adam``); False when it must run in NumPy.
+def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay) -> bool:
+    """One Adam step (see ``optimizers.Adam``) from the parameters in ``source`` into
+    ``theta`` (the same array for an update in place); False when it must run in NumPy.
 
-    ``vmax`` is the AMSGrad maximum or None; ``decay`` multiplies theta first (AdamW).
+    ``vmax`` is the AMSGrad maximum or None; ``decay`` multiplies the parameters first (AdamW).
     """
-    arrays = (theta, g, m, v) if vmax is None else (theta, g, m, v, vmax)
+    arrays = (source, theta, g, m, v) if vmax is None else (source, theta, g, m, v, vmax)
     if not ENABLED or not _fits(arrays) or not _kernels():
         return False
     cast = theta.dtype.type
-    _module.adam(theta, g, m, v, m if vmax is None else vmax, cast(b1), cast(b2), cast(eps),
-                 cast(coef), cast(decay), vmax is not None)
+    _module.adam(source, theta, g, m, v, m if vmax is None else vmax, cast(b1), cast(b2),
+                 cast(eps), cast(coef), cast(decay), vmax is not None)
     return True

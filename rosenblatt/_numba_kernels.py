@@ -11,7 +11,7 @@ import numba
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def adam(theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad):
+def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad):
     for i in range(theta.size):
         gi = g[i]
         mi = m[i] * b1 + gi
@@ -21,4 +21,4 @@ def adam(theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad):
         if amsgrad:
             vi = max(vmax[i], vi)
             vmax[i] = vi
-        theta[i] = theta[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
+        theta[i] = source[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef

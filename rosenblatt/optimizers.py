@@ -127,22 +127,49 @@ class Optimizer:
             )
         return float(value)
 
-    def apply(self, params: list, grads: list) -> None:
+    def apply(self, params: list, grads: list, sources: list | None = None) -> None:
         """Update each ``params[i]`` in place from ``grads[i]`` (same shape), one step.
 
         Args:
             params: list of float ndarrays (usually one flat vector theta), updated in place.
             grads: list of ndarrays of the same shapes (dL/dtheta).
+            sources: optional arrays holding the current parameters instead of ``params``
+                (same shapes and types); ``params[i]`` then receives the step taken from
+                ``sources[i]``, which is left unchanged.
         """
         if not self._checked:
             self._check_params(params, grads)
         self._check_step(params, grads)
+        if sources is not None:
+            self._check_sources(params, sources)
         eta = self.current_learning_rate
         t = self.iterations + 1
         for i, (theta, g) in enumerate(zip(params, grads, strict=True)):
             g = self._clip(g, i)
-            self._update(theta, g, self._slots[i], self._scratch[i], eta, t)
+            source = None if sources is None else sources[i]
+            if source is None or not self._update_from(source, theta, g, self._slots[i], eta,
+                                                       t):
+                if source is not None:
+                    np.copyto(theta, source)
+                self._update(theta, g, self._slots[i], self._scratch[i], eta, t)
         self.iterations = t
+
+    def _update_from(self, source, theta, g, slots, eta, t) -> bool:
+        """theta <- the step from ``source`` in one pass, when a subclass can; False if not."""
+        return False
+
+    @staticmethod
+    def _check_sources(params, sources) -> None:
+        if not isinstance(sources, (list, tuple)) or len(sources) != len(params):
+            raise ValueError(f"sources: expected a list of {len(params)} arrays like params, "
+                             f"got {describe(sources)}")
+        for i, (p, src) in enumerate(zip(params, sources, strict=True)):
+            if (not isinstance(src, np.ndarray) or src.shape != p.shape
+                    or src.dtype != p.dtype):
+                got = (f"{src.dtype} array of shape {src.shape}" if isinstance(src, np.ndarray)
+                       else describe(src))
+                raise ValueError(f"sources[{i}]: expected a {p.dtype} array of shape "
+                                 f"{p.shape} (like params[{i}]), got {got}")
 
     def step(self, params: list, grads: list) -> None:
         """Alias of :meth:`apply`."""
@@ -541,14 +568,29 @@ class Adam(Optimizer):
     def _slot_names(self):
         return ("m_sum", "v_sum", "v_sum_max") if self.amsgrad else ("m_sum", "v_sum")
 
-    def _update(self, theta, g, slots, s, eta, t, decay=1.0):
+    def _coefficients(self, eta, t):
+        """(epsilon sqrt(c2), eta sqrt(c2) / c1) of step t (see the class docstring)."""
         b1, b2 = self.beta_1, self.beta_2
         c1 = (1 - b1**t) / (1 - b1)
         root_c2 = math.sqrt((1 - b2**t) / (1 - b2))
-        eps, coef = self.epsilon * root_c2, eta * root_c2 / c1
+        return self.epsilon * root_c2, eta * root_c2 / c1
+
+    def _decay(self, eta) -> float:
+        return 1.0  # AdamW: 1 - eta weight_decay
+
+    def _update_from(self, source, theta, g, slots, eta, t):
+        vmax = slots["v_sum_max"] if self.amsgrad else None
+        return _kernels.adam(source, theta, g, slots["m_sum"], slots["v_sum"], vmax,
+                             self.beta_1, self.beta_2, *self._coefficients(eta, t),
+                             self._decay(eta))
+
+    def _update(self, theta, g, slots, s, eta, t):
+        b1, b2 = self.beta_1, self.beta_2
+        eps, coef = self._coefficients(eta, t)
+        decay = self._decay(eta)
         m, v = slots["m_sum"], slots["v_sum"]
         vmax = slots["v_sum_max"] if self.amsgrad else None
-        if _kernels.adam(theta, g, m, v, vmax, b1, b2, eps, coef, decay):
+        if _kernels.adam(theta, theta, g, m, v, vmax, b1, b2, eps, coef, decay):
             return  # the same step in one compiled pass
         if decay != 1.0:
             theta *= decay
@@ -592,8 +634,8 @@ class AdamW(Adam):
         super().__init__(learning_rate, **kw)
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay")
 
-    def _update(self, theta, g, slots, s, eta, t, decay=1.0):
-        super()._update(theta, g, slots, s, eta, t, decay * (1 - eta * self.weight_decay))
+    def _decay(self, eta) -> float:
+        return 1 - eta * self.weight_decay
 
 
 def serialize(optimizer: Optimizer) -> dict:

@@ -66,21 +66,22 @@ def test_small_strided_or_mixed_arrays_use_numpy(monkeypatch):
     assert _kernels.available()
     monkeypatch.setattr(_kernels, "_kernels", refuse)
     small = np.ones(10, np.float32)
-    assert not _kernels.adam(small, small, small.copy(), small.copy(), None, .9, .9, 1e-8, 1, 1)
+    assert not _kernels.adam(small, small, small, small.copy(), small.copy(), None, .9, .9,
+                             1e-8, 1, 1)
     big = np.ones(2 * _kernels.MIN_SIZE, np.float32)
     strided = big[::2]
-    assert not _kernels.adam(strided, strided, strided.copy(), strided.copy(), None, .9, .9,
-                             1e-8, 1.0, 1.0)
-    half = np.ones(_kernels.MIN_SIZE, np.float64)
-    assert not _kernels.adam(big[:_kernels.MIN_SIZE], half, half.copy(), half.copy(), None,
+    assert not _kernels.adam(strided, strided, strided, strided.copy(), strided.copy(), None,
                              .9, .9, 1e-8, 1.0, 1.0)
+    half = np.ones(_kernels.MIN_SIZE, np.float64)
+    assert not _kernels.adam(half, big[:_kernels.MIN_SIZE], half, half.copy(), half.copy(),
+                             None, .9, .9, 1e-8, 1.0, 1.0)
 
 
 def test_the_switch_turns_the_kernels_off(monkeypatch):
     monkeypatch.setattr(_kernels, "ENABLED", False)
     assert not _kernels.available()
     big = np.ones(_kernels.MIN_SIZE, np.float32)
-    assert not _kernels.adam(big, big, big.copy(), big.copy(), None, .9, .9, 1e-8, 1.0, 1.0)
+    assert not _kernels.adam(big, big, big, big.copy(), big.copy(), None, .9, .9, 1e-8, 1.0, 1.0)
 
 
 def test_without_numba_the_numpy_update_runs(monkeypatch):

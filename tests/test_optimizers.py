@@ -553,3 +553,48 @@ def test_bad_schedule_values_and_states():
     adam.set_state({"iterations": np.array(2), "m_sum/0": np.zeros(2), "v_sum/0": np.zeros(2)})
     with pytest.raises(ValueError, match=r"params\[0\]: shape \(3,\) does not match .*\(2,\)"):
         adam.apply([np.zeros(3)], [np.zeros(3)])
+
+
+# --------------------------------------------------------------------------- sources=
+@pytest.mark.parametrize("kernels", [True, False], ids=["compiled if available", "numpy"])
+@pytest.mark.parametrize("make", [
+    lambda: optimizers.SGD(0.1, momentum=0.9),
+    lambda: optimizers.RMSprop(0.01),
+    lambda: optimizers.Adagrad(0.1),
+    lambda: optimizers.Adam(0.01),
+    lambda: optimizers.Adam(0.01, amsgrad=True),
+    lambda: optimizers.AdamW(0.01, weight_decay=0.1),
+])
+def test_a_step_from_sources_equals_the_step_in_place(make, kernels, monkeypatch):
+    from rosenblatt import _kernels
+
+    monkeypatch.setattr(_kernels, "ENABLED", kernels)
+    n = _kernels.MIN_SIZE + 3  # large enough for the compiled Adam
+    rng = np.random.default_rng(0)
+    start = rng.normal(size=n).astype(np.float32)
+    grads = [rng.normal(size=n).astype(np.float32) for _ in range(3)]
+    in_place, a = start.copy(), make()
+    for g in grads:
+        a.apply([in_place], [g])
+    buffers, b = [start.copy(), np.full(n, np.nan, np.float32)], make()
+    for k, g in enumerate(grads):
+        source, target = buffers[k % 2], buffers[1 - k % 2]
+        kept = source.copy()
+        b.apply([target], [g], sources=[source])
+        np.testing.assert_array_equal(source, kept)  # the source is only read
+    np.testing.assert_array_equal(buffers[len(grads) % 2], in_place)
+
+
+@pytest.mark.parametrize("sources, message", [
+    ("theta", r"sources: expected a list of 1 arrays like params, got str"),
+    ([], r"sources: expected a list of 1 arrays like params, got list"),
+    ([np.zeros(3, np.float32)], r"sources\[0\]: expected a float32 array of shape \(4,\) "
+                                r"\(like params\[0\]\), got float32 array of shape \(3,\)"),
+    ([np.zeros(4)], r"sources\[0\]: expected a float32 array of shape \(4,\) \(like "
+                    r"params\[0\]\), got float64 array of shape \(4,\)"),
+])
+def test_bad_sources_are_refused_before_any_change(sources, message):
+    opt, theta = optimizers.Adam(0.1), np.ones(4, np.float32)
+    with pytest.raises(ValueError, match=message):
+        opt.apply([theta], [np.ones(4, np.float32)], sources=sources)
+    assert opt.iterations == 0 and np.all(theta == 1)
