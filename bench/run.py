@@ -145,6 +145,25 @@ def memory_probe(system: str, rows: int) -> None:
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+def paired_ratios(samples: dict) -> dict:
+    """Median over rounds of rosenblatt's time over each other system's in the same round.
+
+    Systems take turns within a round, so a paired ratio cancels load that drifts between
+    rounds (the table's ratio of medians does not). W2 is in steps per second elsewhere; here
+    every figure is a ratio of times, lower is better for rosenblatt.
+    """
+    out = {}
+    for label, times in samples.items():
+        ours = times.get("rosenblatt")
+        if not ours:
+            continue
+        out[label] = {
+            name: statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+            for name, theirs in times.items() if name != "rosenblatt"
+        }
+    return out
+
+
 def ratio(a, b):
     return None if a is None or b is None or b == 0 else a / b
 
@@ -188,6 +207,11 @@ def table(results: dict) -> str:
         )
         + " | - | | | |"
     )
+    paired = results.get("paired", {})
+    for label in ("W1", "W3"):
+        if paired.get(label):
+            lines.append(f"\n{label} paired (median of per-round time ratios): " + ", ".join(
+                f"rb/{name} {value:.2f}" for name, value in paired[label].items()))
     guard = results.get("guard")
     if guard:
         lines.append(
@@ -232,6 +256,7 @@ def main(argv=None) -> int:
             if name != "floor"
         }
     results["samples_s"] = SAMPLES
+    results["paired"] = paired_ratios(SAMPLES)
     print(table(results))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2))

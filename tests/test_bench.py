@@ -29,3 +29,24 @@ def test_smoke_run_writes_every_workload(tmp_path, capsys):
         assert results["guard"]["agree"], results["guard"]
     assert "| W1 epoch |" in capsys.readouterr().out
 
+    assert set(results["paired"]["W1"]) == set(results["W1"]) - {"rosenblatt"}
+    assert len(results["samples_s"]["W1"]["rosenblatt"]) == 1  # one round in a smoke run
+
+
+def test_paired_ratios_are_medians_of_per_round_ratios():
+    bench = _load_bench()
+    samples = {"W1": {"rosenblatt": [1.0, 2.0, 4.0], "torch": [2.0, 2.0, 2.0],
+                      "floor": [0.5, 1.0, 1.0]},
+               "W3": {"torch": [1.0]}}  # no rosenblatt figures: left out
+    assert bench.paired_ratios(samples) == {"W1": {"torch": 1.0, "floor": 2.0}}
+
+
+def test_only_refuses_unknown_workloads(capsys):
+    bench = _load_bench()
+    try:
+        bench.main(["--smoke", "--only", "W1,W9"])
+    except SystemExit as exit_:
+        assert exit_.code == 2
+    else:
+        raise AssertionError("--only W9 should be refused")
+    assert "--only: unknown workloads ['W9']" in capsys.readouterr().err
