@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import difflib
 
+from rosenblatt._checks import describe
+
 
 def _normalize(name: str) -> str:
     return name.replace("_", "").replace("-", "").lower()
+
+
+def _article(noun: str) -> str:
+    return "an" if noun[:1].upper() in "AEIOU" else "a"
 
 
 class Registry:
@@ -76,6 +82,30 @@ class Registry:
                 f"{self.kind} config: expected keys 'class_name' and 'config', got {sorted(config)}"
             )
         return self.lookup(config["class_name"]).from_config(config["config"])
+
+    def serialize(self, obj, base: type, label: str | None = None) -> dict:
+        """``{'class_name': ..., 'config': obj.get_config()}`` for an instance of ``base``;
+        a TypeError naming ``label`` (default: the registry's kind) for anything else."""
+        if not isinstance(obj, base):
+            raise TypeError(f"{label or self.kind}: expected {_article(base.__name__)} "
+                            f"{base.__name__}, got {describe(obj)}")
+        return {"class_name": type(obj).__name__, "config": obj.get_config()}
+
+    def get(self, identifier, base: type):
+        """An object from a name, a config dict, an instance of ``base`` or a plain callable
+        (returned as is); None gives None. Names make the registered class with its defaults."""
+        if identifier is None or isinstance(identifier, base):
+            return identifier
+        if isinstance(identifier, str):
+            return self.lookup(identifier)()
+        if isinstance(identifier, dict):
+            return self.deserialize(identifier)
+        if callable(identifier):
+            return identifier
+        raise TypeError(
+            f"{self.kind}: expected a name, a config dict, {_article(base.__name__)} "
+            f"{base.__name__} or a callable, got {describe(identifier)}"
+        )
 
     def unknown_message(self, name: str) -> str:
         valid = self.names()

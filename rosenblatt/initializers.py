@@ -397,9 +397,7 @@ def serialize(initializer: Initializer) -> dict:
     >>> serialize(HeNormal(seed=1))
     {'class_name': 'HeNormal', 'config': {'seed': 1}}
     """
-    if not isinstance(initializer, Initializer):
-        raise TypeError(f"initializer: expected an Initializer, got {describe(initializer)}")
-    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+    return registry.serialize(initializer, Initializer)
 
 
 def get(identifier):
@@ -413,15 +411,4 @@ def get(identifier):
     >>> get("xavier_uniform")
     GlorotUniform(seed=None)
     """
-    if identifier is None or isinstance(identifier, Initializer):
-        return identifier
-    if isinstance(identifier, str):
-        return registry.lookup(identifier)()
-    if isinstance(identifier, dict):
-        return registry.deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise TypeError(
-        "initializer: expected a name, a config dict, an Initializer or a callable, "
-        f"got {describe(identifier)}"
-    )
+    return registry.get(identifier, Initializer)

@@ -644,9 +644,7 @@ def serialize(optimizer: Optimizer) -> dict:
     >>> serialize(SGD(momentum=0.9))["config"]["momentum"]
     0.9
     """
-    if not isinstance(optimizer, Optimizer):
-        raise TypeError(f"optimizer: expected an Optimizer, got {describe(optimizer)}")
-    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+    return registry.serialize(optimizer, Optimizer)
 
 
 def get(identifier) -> Optimizer:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rosenblatt._checks import as_array, check_positive, describe
+from rosenblatt._checks import as_array, check_positive
 from rosenblatt._registry import Configurable, Registry
 
 registry = Registry("regularizer")
@@ -143,9 +143,7 @@ def serialize(regularizer: Regularizer) -> dict:
     >>> serialize(L2(0.1))
     {'class_name': 'L2', 'config': {'l2': 0.1}}
     """
-    if not isinstance(regularizer, Regularizer):
-        raise TypeError(f"regularizer: expected a Regularizer, got {describe(regularizer)}")
-    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
+    return registry.serialize(regularizer, Regularizer)
 
 
 def get(identifier):
@@ -159,15 +157,4 @@ def get(identifier):
     >>> get({"class_name": "L1", "config": {"l1": 0.2}})
     L1(l1=0.2)
     """
-    if identifier is None or isinstance(identifier, Regularizer):
-        return identifier
-    if isinstance(identifier, str):
-        return registry.lookup(identifier)()
-    if isinstance(identifier, dict):
-        return registry.deserialize(identifier)
-    if callable(identifier):
-        return identifier
-    raise TypeError(
-        "regularizer: expected a name, a config dict, a Regularizer or a callable, "
-        f"got {describe(identifier)}"
-    )
+    return registry.get(identifier, Regularizer)

@@ -247,9 +247,7 @@ def serialize(schedule: LearningRateSchedule) -> dict:
     >>> serialize(Constant(0.5))
     {'class_name': 'Constant', 'config': {'learning_rate': 0.5}}
     """
-    if not isinstance(schedule, LearningRateSchedule):
-        raise TypeError(f"schedule: expected a LearningRateSchedule, got {describe(schedule)}")
-    return {"class_name": type(schedule).__name__, "config": schedule.get_config()}
+    return registry.serialize(schedule, LearningRateSchedule, "schedule")
 
 
 def get(identifier) -> LearningRateSchedule:
