@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rosenblatt import activations, regularizers
+from rosenblatt import activations, fused, regularizers
 from rosenblatt.layers import Activation, Dense, Dropout, Flatten, InputLayer
 from rosenblatt.tensor import Tensor
 
@@ -260,7 +260,7 @@ class FastStep:
         rows = len(out)
         scale = 1.0 / rows if self.reduction == "mean" else 1.0
         if self.fused_kind == "softmax":
-            return self._softmax_head(out, yb, store, rows, scale)
+            return self._softmax_head(out, yb, store, scale)
         if self.fused_kind == "sigmoid":
             return self._sigmoid_head(out, yb, scale)
         t = Tensor(out, requires_grad=True)
@@ -271,41 +271,19 @@ class FastStep:
         loss.backward()
         return float(loss.data), t.grad, out
 
-    def _softmax_head(self, z, yb, store, rows, scale):
-        m = z.max(axis=1, keepdims=True)
-        p = np.subtract(z, m, out=self._buffer(store, "p", z.shape))
-        np.exp(p, out=p)
-        s = np.matmul(p, self._ones(z.shape[1]))[:, None]  # row sums
-        lse = np.log(s)
-        lse += m
-        p /= s
-        g = self._buffer(store, "g", z.shape)
+    def _softmax_head(self, z, yb, store, scale):
+        p, g = self._buffer(store, "p", z.shape), self._buffer(store, "g", z.shape)
         if yb.ndim == 1:  # integer labels (fit has checked their range)
-            at_label = np.arange(0, rows * z.shape[1], z.shape[1]) + yb  # flat (i, y_i)
-            per_sample = lse[:, 0] - z.ravel()[at_label]
-            np.copyto(g, p)
-            g.ravel()[at_label] -= 1
-        else:  # one-hot or probability rows: d/dz = p sum_k y_k - y
-            y = yb.astype(z.dtype, copy=False)
-            total = y.sum(axis=1, keepdims=True)
-            per_sample = lse[:, 0] * total[:, 0] - np.einsum("ij,ij->i", y, z)
-            np.multiply(p, total, out=g)
-            g -= y
+            per_sample, p, g = fused.softmax_cross_entropy_arrays(z, index=yb, p=p, g=g)
+        else:
+            per_sample, p, g = fused.softmax_cross_entropy_arrays(
+                z, y=yb.astype(z.dtype, copy=False), p=p, g=g)
         g *= scale
         return float(per_sample.sum()) * scale, g, p
 
     def _sigmoid_head(self, z, yb, scale):
-        y = yb.astype(z.dtype, copy=False)
-        e = np.exp(-np.abs(z))  # never overflows
-        one_plus_e = e + 1
-        # per element max(z, 0) - z y + log(1 + exp(-|z|)) = -[y log p + (1 - y) log(1 - p)]
-        elementwise = np.maximum(z, 0)
-        elementwise -= z * y
-        elementwise += np.log(one_plus_e)
+        elementwise, p, g = fused.sigmoid_binary_cross_entropy_arrays(
+            z, yb.astype(z.dtype, copy=False))
         cols = z.shape[1]
-        loss = float(np.add.reduce(elementwise, axis=None)) * scale / cols
-        p = np.where(z >= 0, 1, e)
-        p /= one_plus_e  # sigmoid(z): 1 / (1 + e) for z >= 0, e / (1 + e) below
-        g = p - y
         g *= scale / cols
-        return loss, g, p
+        return float(np.add.reduce(elementwise, axis=None)) * scale / cols, g, p

@@ -108,6 +108,52 @@ def _labels_to_index(labels: np.ndarray, n: int, k: int) -> np.ndarray:
     return index
 
 
+def softmax_cross_entropy_arrays(z, y=None, index=None, p=None, g=None):
+    """(per-sample loss, softmax(z), dL_i/dz) for logits ``z`` (n, k), without a graph.
+
+    Labels are ``index`` (n,) integer classes, or ``y`` (n, k) one-hot / probability rows.
+    L_i = logsumexp(z_i) sum_k y_ik - y_i . z_i; dL_i/dz_i = softmax(z_i) sum_k y_ik - y_i,
+    which is softmax(z_i) - onehot(index_i) for integer labels. ``p`` and ``g``: optional
+    C-contiguous (n, k) buffers for the softmax and the gradient.
+    """
+    n, k = z.shape
+    m = z.max(axis=1, keepdims=True)
+    p = np.subtract(z, m, out=p)
+    np.exp(p, out=p)
+    s = p.sum(axis=1, keepdims=True)
+    lse = np.log(s)
+    lse += m
+    p /= s
+    if index is not None:
+        at_label = np.arange(0, n * k, k) + index  # flat positions of (i, index_i)
+        per_sample = lse[:, 0] - z.reshape(-1)[at_label]
+        if g is None:
+            g = p.copy()
+        else:
+            np.copyto(g, p)
+        g.reshape(-1)[at_label] -= 1
+    else:
+        total = y.sum(axis=1, keepdims=True)
+        per_sample = lse[:, 0] * total[:, 0] - np.einsum("ij,ij->i", y, z)
+        g = np.multiply(p, total, out=g)
+        g -= y
+    return per_sample, p, g
+
+
+def sigmoid_binary_cross_entropy_arrays(z, y):
+    """(elementwise loss, sigmoid(z), dL/dz) for logits ``z`` and targets ``y`` of one shape,
+    without a graph: max(z, 0) - z y + log(1 + exp(-|z|)), stable for any |z|; the gradient
+    of each element is sigmoid(z) - y."""
+    e = np.exp(-np.abs(z))  # never overflows
+    one_plus_e = e + 1
+    elementwise = np.maximum(z, 0)
+    elementwise -= z * y
+    elementwise += np.log(one_plus_e)
+    p = np.where(z >= 0, 1, e)
+    p /= one_plus_e  # 1 / (1 + e) for z >= 0, e / (1 + e) below
+    return elementwise, p, p - y
+
+
 def softmax_cross_entropy(logits, labels, reduction: str = "mean") -> Tensor:
     """Cross-entropy of softmax(logits): L_i = -sum_k y_ik log softmax(z_i)_k.
 
@@ -127,25 +173,15 @@ def softmax_cross_entropy(logits, labels, reduction: str = "mean") -> Tensor:
         raise ValueError(f"logits: expected shape (n, k), got {z.data.shape}")
     n, k = z.data.shape
     y = labels.data if isinstance(labels, Tensor) else np.asarray(labels)
-    m = z.data.max(axis=1, keepdims=True)
-    e = np.exp(z.data - m)
-    s = e.sum(axis=1, keepdims=True)
-    lse = (np.log(s) + m)[:, 0]
     if y.shape == (n, k) and k > 1:
         y = y.astype(z.data.dtype, copy=False)
-        per_sample = lse * y.sum(axis=1) - np.einsum("ij,ij->i", y, z.data)
-        index = None
+        per_sample, _, grad = softmax_cross_entropy_arrays(z.data, y=y)
     else:
         index = _labels_to_index(y, n, k)
-        per_sample = lse - z.data[np.arange(n), index]
+        per_sample, _, grad = softmax_cross_entropy_arrays(z.data, index=index)
     value, scale = _reduce(per_sample, reduction)
 
     def vjp(g):
-        grad = e / s
-        if index is None:  # d/dz [lse(z) sum_k y_k - y.z] = softmax(z) sum_k y_k - y
-            grad = grad * y.sum(axis=1, keepdims=True) - y
-        else:
-            grad[np.arange(n), index] -= 1
         return (grad * (g * scale if scale is not None else g[:, None]),)
 
     return Tensor._make(np.asarray(value, z.data.dtype), (z,), vjp, "softmax_cross_entropy")
@@ -171,13 +207,12 @@ def sigmoid_binary_cross_entropy(logits, targets, reduction: str = "mean") -> Te
             f"{z.data.shape}"
         )
     y = y.astype(z.data.dtype, copy=False)
-    elementwise = np.maximum(z.data, 0) - z.data * y + np.log1p(np.exp(-np.abs(z.data)))
+    elementwise, _, grad = sigmoid_binary_cross_entropy_arrays(z.data, y)
     cols = elementwise.shape[-1] if elementwise.ndim > 1 else 1
     per_sample = elementwise.mean(axis=-1) if elementwise.ndim > 1 else elementwise
     value, scale = _reduce(per_sample, reduction)
 
     def vjp(g):
-        grad = activations.sigmoid.value(z.data) - y
         if scale is not None:
             return (grad * (g * scale / cols),)
         return (grad * (g[..., None] if elementwise.ndim > 1 else g) / cols,)

@@ -5,7 +5,7 @@ float64, tight tolerance), pass central-difference checks, and reject bad input.
 import numpy as np
 import pytest
 
-from rosenblatt import Tensor
+from rosenblatt import Tensor, fused
 from rosenblatt import activations as A
 from rosenblatt.fused import dense, sigmoid_binary_cross_entropy, softmax_cross_entropy
 from rosenblatt.gradcheck import gradcheck
@@ -314,3 +314,32 @@ def test_fused_losses_match_pytorch():
         ref.backward()
         np.testing.assert_allclose(out.item(), ref.item(), rtol=1e-12)
         np.testing.assert_allclose(t.grad, p.grad.numpy(), rtol=1e-10, atol=1e-15)
+
+
+# --------------------------------------------------------------------------- array-level cores
+def test_softmax_cross_entropy_arrays_closed_form_and_buffers():
+    z = np.zeros((2, 4))
+    per_sample, p, g = fused.softmax_cross_entropy_arrays(z, index=np.array([2, 0]))
+    np.testing.assert_allclose(per_sample, [np.log(4), np.log(4)])  # uniform over 4 classes
+    np.testing.assert_allclose(p, 0.25)
+    np.testing.assert_allclose(g, [[0.25, 0.25, -0.75, 0.25], [-0.75, 0.25, 0.25, 0.25]])
+    z = np.random.default_rng(0).normal(size=(5, 3))
+    y = np.random.default_rng(1).random((5, 3))  # rows that do not sum to 1
+    pb, gb = np.empty_like(z), np.empty_like(z)
+    per_b, p_b, g_b = fused.softmax_cross_entropy_arrays(z, y=y, p=pb, g=gb)
+    assert p_b is pb and g_b is gb
+    per, p, g = fused.softmax_cross_entropy_arrays(z, y=y)
+    np.testing.assert_array_equal(per_b, per)
+    soft = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(per, -(y * np.log(soft)).sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(g, soft * y.sum(axis=1, keepdims=True) - y, rtol=1e-12)
+
+
+def test_sigmoid_binary_cross_entropy_arrays_closed_form():
+    z = np.array([[-1000.0, 0.0, 2.0]])
+    y = np.array([[0.0, 1.0, 1.0]])
+    elementwise, p, g = fused.sigmoid_binary_cross_entropy_arrays(z, y)
+    np.testing.assert_allclose(elementwise, [[0.0, np.log(2), np.log1p(np.exp(-2.0))]],
+                               atol=1e-300)
+    np.testing.assert_allclose(p, [[0.0, 0.5, 1 / (1 + np.exp(-2.0))]], atol=1e-300)
+    np.testing.assert_allclose(g, p - y)
