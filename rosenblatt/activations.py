@@ -168,12 +168,15 @@ class Softmax:
 
     def value(self, z: np.ndarray) -> np.ndarray:
         z = np.asarray(z)
-        if z.dtype.kind != "f":
-            z = z.astype(np.float64)
-        e = z - z.max(axis=self.axis, keepdims=True)
-        np.exp(e, out=e)
-        e /= e.sum(axis=self.axis, keepdims=True)
-        return e
+        return self.value_in_place(np.array(z, dtype=z.dtype if z.dtype.kind == "f"
+                                            else np.float64))
+
+    def value_in_place(self, z: np.ndarray) -> np.ndarray:
+        """softmax of the float array ``z``, computed in ``z`` itself."""
+        z -= z.max(axis=self.axis, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=self.axis, keepdims=True)
+        return z
 
     def __call__(self, x) -> Tensor:
         x = as_tensor(x)
@@ -218,18 +221,11 @@ def value_in_place(activation, z: np.ndarray) -> np.ndarray:
     return fn(z) if fn is not None else activation.value(z)
 
 
-def _softmax_in_place(z):
-    z -= z.max(axis=-1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=-1, keepdims=True)
-    return z
-
-
 _IN_PLACE.update({
     linear: lambda z: z,
     relu: lambda z: np.maximum(z, 0, out=z),
     tanh: lambda z: np.tanh(z, out=z),
-    softmax_activation: _softmax_in_place,
+    softmax_activation: softmax_activation.value_in_place,
 })
 
 

@@ -585,13 +585,13 @@ class Adam(Optimizer):
                              self._decay(eta))
 
     def _update(self, theta, g, slots, s, eta, t):
+        if self._update_from(theta, theta, g, slots, eta, t):
+            return  # the same step in one compiled pass
         b1, b2 = self.beta_1, self.beta_2
         eps, coef = self._coefficients(eta, t)
         decay = self._decay(eta)
         m, v = slots["m_sum"], slots["v_sum"]
         vmax = slots["v_sum_max"] if self.amsgrad else None
-        if _kernels.adam(theta, theta, g, m, v, vmax, b1, b2, eps, coef, decay):
-            return  # the same step in one compiled pass
         if decay != 1.0:
             theta *= decay
         m *= b1
