@@ -80,6 +80,8 @@ class FastStep:
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
 
+    SMALL = 4 << 20  # bytes: a flat vector up to this size rotates through four copies
+
     def __init__(self, model, layers, fused_kind):
         self.model = model
         self.fused_kind = fused_kind
@@ -98,8 +100,10 @@ class FastStep:
                                 and id(layer.kernel) in self.where), None)
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
-        self.flats = [self.theta, None]  # the layers' vector and, once needed, a second one
-        self.sets = [self._stages(self.theta), None]
+        # the layers' vector and, once the update needs them, the others of its rotation
+        self.vectors = 4 if self.theta.nbytes <= self.SMALL else 2
+        self.flats = [self.theta] + [None] * (self.vectors - 1)
+        self.sets = [self._stages(self.theta)] + [None] * (self.vectors - 1)
         self.current = 0
         self.stages, self.penalties = self.sets[0]
         self.buffers: dict[int, list[dict]] = {}
@@ -136,15 +140,18 @@ class FastStep:
     # ------------------------------------------------------------------ the update
     def update(self, optimizer) -> None:
         """Apply the optimizer to the gradient of the last step, writing the new parameters
-        into the other of two flat vectors, which the next step then reads.
+        into the next flat vector of a rotation, which the next step then reads.
 
         Updating the vector the matrix products have just read in place is slow on multi-core
         machines: the cache lines the other cores read must be taken back one by one. Reading
-        one vector and writing the other gives the same numbers without the stall (one pass
-        with the compiled Adam, else a copy and the update in place); call :meth:`sync` before
+        one vector and writing another gives the same numbers without that stall (one pass
+        with the compiled Adam, else a copy and the update in place). With two vectors the
+        one written was read a step before and is still in the other cores' caches; a
+        rotation of four (for vectors up to ``SMALL`` bytes; larger ones leave a cache within
+        a step) writes a vector last read three steps before. Call :meth:`sync` before
         anything else reads the layers' weights.
         """
-        other = 1 - self.current
+        other = (self.current + 1) % self.vectors
         if self.flats[other] is None:
             self.flats[other] = np.empty_like(self.theta)
             self.sets[other] = self._stages(self.flats[other])
@@ -155,7 +162,7 @@ class FastStep:
     def sync(self) -> None:
         """Make the layers' weights (the model's flat vector) hold the latest parameters."""
         if self.current:
-            np.copyto(self.theta, self.flats[1])
+            np.copyto(self.theta, self.flats[self.current])
             self.current = 0
             self.stages, self.penalties = self.sets[0]
 

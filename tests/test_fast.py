@@ -297,8 +297,13 @@ def _weights_each_step(runs):
         on_train_batch_end=lambda batch, logs: runs.append(model.get_weights()))]
 
 
-def test_updating_a_second_vector_gives_exactly_the_in_place_numbers(monkeypatch):
-    seen, updates = [], []
+@pytest.mark.parametrize("small", [_fast.FastStep.SMALL, 0])  # rotations of four and of two
+def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch, small):
+    monkeypatch.setattr(_fast.FastStep, "SMALL", small)
+    seen, updates, vectors = [], [], set()
+    original_sync = _fast.FastStep.sync
+    monkeypatch.setattr(_fast.FastStep, "sync", lambda self: vectors.update(
+        id(v) for v in self.flats if v is not None) or original_sync(self))
     original = _fast.FastStep.update
     monkeypatch.setattr(_fast.FastStep, "update",
                         lambda self, opt: updates.append(1) or original(self, opt))
@@ -306,6 +311,7 @@ def test_updating_a_second_vector_gives_exactly_the_in_place_numbers(monkeypatch
     assert len(seen) == 15 and not updates
     swapped = _fit_adam([])
     assert len(updates) == 15
+    assert len(vectors) == (4 if small else 2)  # five steps an epoch go round the rotation
     for a, b in zip(in_place.get_weights(), swapped.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
@@ -322,7 +328,7 @@ def test_a_batch_callback_sees_the_weights_of_every_step(monkeypatch):
     assert not np.array_equal(fast_runs[0][0], fast_runs[1][0])  # they change every step
 
 
-@pytest.mark.parametrize("at", [1, 2, 7])
+@pytest.mark.parametrize("at", [1, 2, 3, 4, 7])
 def test_stopping_mid_epoch_leaves_the_latest_weights_in_the_layers(at):
     stopped = _fit_adam([_Stopper(at)])
     reference = _fit_adam([_Stopper(at), rb.callbacks.LambdaCallback(
