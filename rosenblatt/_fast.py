@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rosenblatt import activations, fused, regularizers
+from rosenblatt import _kernels, activations, fused, regularizers
 from rosenblatt.layers import Activation, Dense, Dropout, Flatten, InputLayer
 from rosenblatt.tensor import Tensor
 
@@ -108,6 +108,8 @@ class FastStep:
         self.stages, self.penalties = self.sets[0]
         self.buffers: dict[int, list[dict]] = {}
         self.ones: dict[int, np.ndarray] = {}
+        self.loops = _kernels.step_loops(self.theta.size)  # compiled elementwise loops or None
+        self.no_bias = np.zeros(1, self.dtype)  # what the loops get for an absent bias
 
     def _stages(self, flat):
         """The stages and (weight, regularizer, gradient) penalty terms with the trainable
@@ -209,13 +211,20 @@ class FastStep:
         if kind == "dense":
             _, W, _, b, _, act_kind, act = stage
             z = np.matmul(h, W, out=self._buffer(store, "z", (rows, W.shape[1])))
+            if act_kind == "relu":  # relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask
+                mask = self._buffer(store, "mask", z.shape)
+                if self.loops is not None:
+                    self.loops.bias_relu(z, self.no_bias if b is None else b, b is not None,
+                                         mask)
+                    return z, mask
+                if b is not None:
+                    z += b
+                np.greater_equal(z, 0, out=mask)
+                return np.multiply(z, mask, out=z), mask  # a float mask multiplies fastest
             if b is not None:
                 z += b
             if act_kind in ("linear", "logits"):
                 return z, None
-            if act_kind == "relu":  # relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask
-                mask = np.greater_equal(z, 0, out=self._buffer(store, "mask", z.shape))
-                return np.multiply(z, mask, out=z), mask  # a float mask multiplies fastest
             if act_kind == "tanh":
                 return np.tanh(z, out=z), None
             y = act.value(z)
@@ -238,8 +247,14 @@ class FastStep:
         kind = stage[0]
         if kind == "dense":
             _, W, gW, _, gb, act_kind, act = stage
+            loops = self.loops
             if act_kind == "relu":
-                g = np.multiply(g, keep, out=self._buffer(store, "dz", g.shape))
+                dz = self._buffer(store, "dz", g.shape)
+                if loops is not None:  # the mask and the bias gradient in one pass
+                    loops.relu_backward(g, keep, dz, self.no_bias if gb is None else gb,
+                                        gb is not None)
+                    gb = None
+                g = np.multiply(g, keep, out=dz) if loops is None else dz
             elif act_kind == "tanh":  # g (1 - y^2), y the stage's output, kept in "z"
                 y = store["z"]
                 dz = np.multiply(y, y, out=self._buffer(store, "dz", g.shape))
@@ -250,8 +265,11 @@ class FastStep:
                 g = g * act.derivative(z, y)
             if gW is not None:
                 np.matmul(h.T, g, out=gW)
-            if gb is not None:  # sum over the batch, as a matrix-vector product
-                np.matmul(self._ones(len(g)), g, out=gb)
+            if gb is not None:  # sum over the batch: one pass, or a matrix-vector product
+                if loops is not None and g.flags.c_contiguous:
+                    loops.column_sums(g, gb)
+                else:
+                    np.matmul(self._ones(len(g)), g, out=gb)
             if not need_input_grad:
                 return None
             return np.matmul(g, W.T, out=self._buffer(store, "dx", h.shape))
@@ -280,6 +298,9 @@ class FastStep:
 
     def _softmax_head(self, z, yb, store, scale):
         p, g = self._buffer(store, "p", z.shape), self._buffer(store, "g", z.shape)
+        if yb.ndim == 1 and self.loops is not None:  # integer labels, checked by fit
+            total = self.loops.softmax_cross_entropy_index(z, yb, p, g, z.dtype.type(scale))
+            return total * scale, g, p
         if yb.ndim == 1:  # integer labels (fit has checked their range)
             per_sample, p, g = fused.softmax_cross_entropy_arrays(z, index=yb, p=p, g=g)
         else:

@@ -1,10 +1,15 @@
-"""Optional compiled kernels for the hottest loop of training: the optimizer update.
+"""Optional compiled kernels for the hottest loops of training: the optimizer update and the
+elementwise work of the fast step.
 
 NumPy runs an Adam step as ten passes over the parameters, one per operation; the compiled
 kernel (numba, the ``fast`` extra) does it in one, a few times faster on networks of 10^5
-parameters and more. Without numba, or with the environment variable ``ROSENBLATT_KERNELS=0``
-(or ``rosenblatt._kernels.ENABLED = False``), everything runs in NumPy with the same results.
-numba is imported on first use, and only for vectors of at least ``MIN_SIZE`` entries.
+parameters and more. Likewise bias + ReLU, the ReLU derivative with the bias gradient, and
+softmax cross-entropy each become one call and one pass (see :func:`step_loops`).
+
+Without numba, or with the environment variable ``ROSENBLATT_KERNELS=0`` (or
+``rosenblatt._kernels.ENABLED = False``), everything runs in NumPy: the same numbers for the
+update, the same up to float rounding for the step's sums. numba is imported on first use,
+and only for models of at least ``MIN_SIZE`` parameters.
 """
 
 from __future__ import annotations
@@ -34,6 +39,15 @@ def _kernels():
 def available() -> bool:
     """Whether the compiled kernels can run (numba installed and kernels enabled)."""
     return ENABLED and bool(_kernels())
+
+
+def step_loops(size: int):
+    """The compiled loops of the fast step (``bias_relu``, ``relu_backward``,
+    ``column_sums``, ``softmax_cross_entropy_index``) for a model of ``size`` parameters, or
+    None when its step runs in NumPy (small models never import numba)."""
+    if not ENABLED or size < MIN_SIZE or not _kernels():
+        return None
+    return _module
 
 
 def _fits(arrays) -> bool:

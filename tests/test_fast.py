@@ -3,17 +3,31 @@
 ``rosenblatt._fast`` trains plain stacks of layers without recording a graph; every layer kind,
 activation, loss, reduction and regularizer it accepts is compared here with
 ``training.loss_and_gradient`` (the Tensor path), and its float64 gradient with central
-differences of its own loss.
+differences of its own loss. Every test runs twice: with the step's elementwise work in NumPy,
+and with the compiled loops of ``rosenblatt._kernels`` (skipped without numba), which the
+size threshold would otherwise keep from these small models.
 """
 
 import numpy as np
 import pytest
 
 import rosenblatt as rb
-from rosenblatt import _fast, training
+from rosenblatt import _fast, _kernels, training
 from rosenblatt.layers import Activation, Dense, Dropout, Flatten, Input
 from rosenblatt.losses import CategoricalCrossentropy, Huber, MeanSquaredError
 from rosenblatt.optimizers import SGD, Adam
+
+
+@pytest.fixture(autouse=True, params=["numpy", "compiled"])
+def loops(request, monkeypatch):
+    """Which elementwise loops the fast step uses in this run of a test."""
+    if request.param == "compiled":
+        if not _kernels.available():
+            pytest.skip("the compiled loops need numba (the 'fast' extra)")
+        monkeypatch.setattr(_kernels, "MIN_SIZE", 0)
+    else:
+        monkeypatch.setattr(_kernels, "ENABLED", False)
+    return request.param
 
 
 def _data(rows, features, seed=0, dtype=np.float64):

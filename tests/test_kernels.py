@@ -1,5 +1,6 @@
-"""The compiled optimizer kernel (numba, optional) gives the NumPy update's numbers, and
-everything works without numba.
+"""The compiled kernels (numba, optional) give the NumPy forms' numbers: the optimizer
+update exactly, the fast step's elementwise loops to float rounding; everything works
+without numba.
 
 The kernel tests skip when numba is not installed; the test extra installs it.
 """
@@ -93,3 +94,77 @@ def test_without_numba_the_numpy_update_runs(monkeypatch):
     got, _ = _steps(MAKERS["adam"], np.float32, True, monkeypatch)
     assert _kernels._module is False and not _kernels.available()
     np.testing.assert_array_equal(got, expected)
+    assert _kernels.step_loops(10 ** 6) is None
+
+
+# --------------------------------------------------------------------------- the step's loops
+def test_step_loops_only_for_models_of_min_size_parameters(monkeypatch):
+    assert _kernels.step_loops(_kernels.MIN_SIZE - 1) is None
+    monkeypatch.setattr(_kernels, "ENABLED", False)
+    assert _kernels.step_loops(10 ** 6) is None
+
+
+def _loops():
+    loops = _kernels.step_loops(_kernels.MIN_SIZE)
+    assert loops is not None
+    return loops
+
+
+def _logits(dtype, rows=13, cols=7, seed=0):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(scale=3.0, size=(rows, cols)).astype(dtype)
+    z[0, :3] = 0.0  # relu'(0) = 1: exact zeros keep their mask of one
+    return z, rng.normal(size=cols).astype(dtype)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bias", [True, False])
+def test_bias_relu_is_the_numpy_form_exactly(dtype, bias):
+    z, b = _logits(dtype)
+    b[:3] = 0.0
+    expected = z + b if bias else z.copy()
+    mask = (expected >= 0).astype(dtype)
+    expected *= mask
+    got, got_mask = z.copy(), np.full_like(z, np.nan)
+    _loops().bias_relu(got, b if bias else np.zeros(1, dtype), bias, got_mask)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(got_mask, mask)
+    assert got_mask[0, :3].tolist() == [1, 1, 1]
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bias", [True, False])
+def test_relu_backward_and_column_sums(dtype, bias):
+    g, _ = _logits(dtype, seed=1)
+    mask = (_logits(dtype, seed=2)[0] >= 0).astype(dtype)
+    dz, gb = np.full_like(g, np.nan), np.full(g.shape[1], np.nan, dtype)
+    _loops().relu_backward(g, mask, dz, gb if bias else np.zeros(1, dtype), bias)
+    np.testing.assert_array_equal(dz, g * mask)
+    if bias:
+        np.testing.assert_allclose(gb, (g * mask).sum(axis=0), rtol=1e-5, atol=1e-5)
+    else:
+        assert np.isnan(gb).all()  # untouched
+    sums = np.full(g.shape[1], np.nan, dtype)
+    _loops().column_sums(g, sums)
+    np.testing.assert_allclose(sums, g.sum(axis=0), rtol=1e-5, atol=1e-5)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_softmax_cross_entropy_loop_equals_the_array_form(dtype):
+    from rosenblatt import fused
+
+    z, _ = _logits(dtype, rows=17, cols=10, seed=3)
+    z[1] += 500.0  # large logits: the maximum is taken out first, nothing overflows
+    index = np.random.default_rng(4).integers(0, 10, 17)
+    per_sample, p_ref, g_ref = fused.softmax_cross_entropy_arrays(z, index=index)
+    p, g = np.empty_like(z), np.empty_like(z)
+    scale = dtype(1 / 17)
+    total = _loops().softmax_cross_entropy_index(z, index, p, g, scale)
+    tol = 1e-6 if dtype == np.float32 else 1e-13
+    assert total == pytest.approx(float(per_sample.astype(np.float64).sum()), rel=tol)
+    np.testing.assert_allclose(p, p_ref, rtol=tol, atol=tol)
+    np.testing.assert_allclose(g, g_ref * scale, rtol=tol, atol=tol)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=tol)
