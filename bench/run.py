@@ -11,7 +11,7 @@ Workloads (same data, shapes, hyperparameters and, where the API allows, initial
   W3  predict one row with the W1 network
   W4  784-w-w-10 for w in 64, 256, 1024, 2048 and batch 32, 128, 512, one epoch
 and the floor: the same sequence of matrix products alone through NumPy. Systems alternate
-within one process and each measurement is repeated; the table reports medians and ratios,
+within one process and each measurement is repeated after an untimed first call; the table reports medians and ratios,
 and the JSON file keeps every figure. W1's peak memory is measured in a child process per
 system. A correctness guard checks that rosenblatt's W1 loss matches PyTorch's when both
 start from the same weights.
@@ -59,7 +59,10 @@ SAMPLES: dict = {}  # every timing, by workload and system, for the JSON file
 
 
 def alternate(runners: dict, repeat: int, label: str) -> dict:
-    """Median seconds per system, the systems taking turns in each round."""
+    """Median seconds per system, the systems taking turns in each round, after one untimed
+    call each (imports, compiled kernels and first allocations are not what is measured)."""
+    for fn in runners.values():
+        fn()
     times = {name: [] for name in runners}
     for _ in range(repeat):
         for name, fn in runners.items():
@@ -95,8 +98,6 @@ def w2(available, sizes, repeat):
 def w3(available, sizes, repeat):
     calls = sizes["w3_calls"]
     predictors = {name: make() for name, make in available.items()}
-    for fn in predictors.values():
-        fn()  # warm up
     runners = {name: (lambda f=fn: [f() for _ in range(calls)]) for name, fn in predictors.items()}
     seconds = alternate(runners, repeat, "W3")
     return {name: s / calls * 1e6 for name, s in seconds.items()}
