@@ -11,10 +11,10 @@ Workloads (same data, shapes, hyperparameters and, where the API allows, initial
   W3  predict one row with the W1 network
   W4  784-w-w-10 for w in 64, 256, 1024, 2048 and batch 32, 128, 512, one epoch
 and the floor: the same sequence of matrix products alone through NumPy. Systems alternate
-within one process and each measurement is repeated after an untimed first call; the table reports medians and ratios,
-and the JSON file keeps every figure. W1's peak memory is measured in a child process per
-system. A correctness guard checks that rosenblatt's W1 loss matches PyTorch's when both
-start from the same weights.
+within one process and each measurement is repeated after an untimed first call; the table
+reports medians and ratios, and the JSON file keeps every figure. W1's peak memory is
+measured in a child process per system. A correctness guard checks that rosenblatt's W1 loss
+matches PyTorch's when both start from the same weights.
 """
 
 from __future__ import annotations

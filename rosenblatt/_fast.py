@@ -80,7 +80,7 @@ class FastStep:
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
 
-    SMALL = 4 << 20  # bytes: a flat vector up to this size rotates through four copies
+    ROTATION_BYTES = 8 << 20  # the update rotates through up to 8 vectors of this many bytes
 
     def __init__(self, model, layers, fused_kind):
         self.model = model
@@ -101,7 +101,7 @@ class FastStep:
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
         # the layers' vector and, once the update needs them, the others of its rotation
-        self.vectors = 4 if self.theta.nbytes <= self.SMALL else 2
+        self.vectors = int(min(8, max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
         self.flats = [self.theta] + [None] * (self.vectors - 1)
         self.sets = [self._stages(self.theta)] + [None] * (self.vectors - 1)
         self.current = 0
@@ -148,10 +148,10 @@ class FastStep:
         machines: the cache lines the other cores read must be taken back one by one. Reading
         one vector and writing another gives the same numbers without that stall (one pass
         with the compiled Adam, else a copy and the update in place). With two vectors the
-        one written was read a step before and is still in the other cores' caches; a
-        rotation of four (for vectors up to ``SMALL`` bytes; larger ones leave a cache within
-        a step) writes a vector last read three steps before. Call :meth:`sync` before
-        anything else reads the layers' weights.
+        one written was read a step before and is still in the other cores' caches, so the
+        vectors rotate: up to eight of them, ``ROTATION_BYTES`` in all (a large vector leaves
+        the caches within a step or two). Call :meth:`sync` before anything else reads the
+        layers' weights.
         """
         other = (self.current + 1) % self.vectors
         if self.flats[other] is None:
