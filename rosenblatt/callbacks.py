@@ -57,8 +57,15 @@ class Callback:
         self.model.stop_reason = reason
 
 
+def _overrides(cb, hook: str) -> bool:
+    """Whether ``cb`` has its own ``hook``, in its class or on the instance (LambdaCallback)."""
+    method = getattr(cb, hook)
+    return getattr(method, "__func__", method) is not getattr(Callback, hook)
+
+
 class CallbackList:
-    """Calls each callback's hook in order."""
+    """Calls each callback's hook in order (only the callbacks that override it: the others'
+    hooks do nothing, and the batch hooks run at every step)."""
 
     HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
              "on_train_batch_begin", "on_train_batch_end")
@@ -71,6 +78,20 @@ class CallbackList:
         for cb in self.callbacks:
             cb.set_model(model)
             cb.set_params(params)
+        for hook in self.HOOKS:
+            setattr(self, hook, self._caller(hook))
+
+    def _caller(self, hook):
+        methods = [getattr(cb, hook) for cb in self.callbacks if _overrides(cb, hook)]
+        arity = 1 if hook in ("on_train_begin", "on_train_end") else 2
+
+        def call(*args):
+            if len(args) < arity:  # as in Keras, every hook receives a logs dict
+                args = (*args, {})
+            for method in methods:
+                method(*args)
+
+        return call
 
     def set_training_data(self, x, y):
         for cb in self.callbacks:
@@ -82,28 +103,11 @@ class CallbackList:
     def read_weights_between_steps(self) -> bool:
         """Whether a callback's batch hooks (overridden from :class:`Callback`) may read the
         model's weights."""
-        def overridden(cb, hook):  # in its class, or set on the instance (LambdaCallback)
-            method = getattr(cb, hook)
-            return getattr(method, "__func__", method) is not getattr(Callback, hook)
-
         return any(
             cb.batch_hooks_read_weights
-            and (overridden(cb, "on_train_batch_begin") or overridden(cb, "on_train_batch_end"))
+            and (_overrides(cb, "on_train_batch_begin") or _overrides(cb, "on_train_batch_end"))
             for cb in self.callbacks
         )
-
-    def __getattr__(self, hook):
-        if hook not in self.HOOKS:
-            raise AttributeError(hook)
-        arity = 1 if hook in ("on_train_begin", "on_train_end") else 2
-
-        def call(*args):
-            if len(args) < arity:  # as in Keras, every hook receives a logs dict
-                args = (*args, {})
-            for cb in self.callbacks:
-                getattr(cb, hook)(*args)
-
-        return call
 
 
 class History(Callback):

@@ -118,6 +118,22 @@ def test_lambda_callback_hooks_run_with_keras_arguments():
     ]
 
 
+def test_callback_list_calls_only_overridden_hooks_in_order():
+    calls = []
+
+    class Mine(cb.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            calls.append(("mine", batch, logs))
+
+    lam = cb.LambdaCallback(on_train_batch_end=lambda batch, logs: calls.append(("lam", batch)))
+    hooks = cb.CallbackList([Mine(), lam, cb.Callback()], model=None, params={})
+    hooks.on_train_batch_end(3, {"loss": 1.0})
+    hooks.on_train_batch_end(4)  # no logs: an empty dict, as in Keras
+    assert calls == [("mine", 3, {"loss": 1.0}), ("lam", 3), ("mine", 4, {}), ("lam", 4)]
+    with pytest.raises(AttributeError):
+        hooks.on_batch_end  # noqa: B018 (not a hook of this API)
+
+
 def test_lambda_callback_unknown_hook():
     with pytest.raises(ValueError, match="LambdaCallback: unknown hook 'on_epoch_ends'; valid:"):
         cb.LambdaCallback(on_epoch_ends=print)
