@@ -53,13 +53,13 @@ def as_array(value, name: str, dtype=None, ndim=None, finite=True) -> np.ndarray
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise ValueError naming the first NaN or inf entry of ``arr``.
 
-    For a large array, a finite sum of squares (one BLAS pass, no temporary array) proves every
-    entry finite; only when it is not (a NaN, an inf, or squares too large) are the entries
-    checked one by one.
+    For an array of 64 entries or more, a finite sum of squares (one BLAS pass, no temporary
+    array: 0.9 instead of 2 us for one 784-pixel row) proves every entry finite; only when it
+    is not (a NaN, an inf, or squares too large) are the entries checked one by one.
     """
     if arr.dtype.kind != "f":
         return
-    if arr.size >= 1 << 16 and arr.dtype in (np.float32, np.float64) and arr.flags.c_contiguous:
+    if arr.size >= 64 and arr.dtype in (np.float32, np.float64) and arr.flags.c_contiguous:
         flat = arr.reshape(-1)
         with np.errstate(over="ignore", invalid="ignore"):  # overflow: check one by one
             if np.isfinite(np.dot(flat, flat)):

@@ -6,7 +6,8 @@ import pytest
 from rosenblatt._checks import check_finite
 
 
-@pytest.mark.parametrize("shape", [(4, 5), (400, 500)], ids=["small", "large"])
+@pytest.mark.parametrize("shape", [(4, 5), (10, 80), (400, 500)],
+                         ids=["small", "row-sized", "large"])
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
 def test_the_first_non_finite_entry_is_named(dtype, bad, shape):
@@ -26,6 +27,7 @@ def test_huge_finite_values_pass_even_when_their_squares_overflow(dtype, big):
     x = np.full((300, 300), big, dtype)
     x[0, 0] = -big
     check_finite(x, "x")
+    check_finite(x[:1, :100], "x")  # one row: the same proof on a small array
     check_finite(x[:, ::2], "x")
     check_finite(np.zeros((0, 3), dtype), "x")
     check_finite(np.array(big, dtype), "x")
