@@ -8,8 +8,10 @@ delta rule, layer by layer) instead of a recorded Tensor graph:
 - activations and their derivatives run in place on buffers kept from step to step;
 - the first layer's input gradient is never computed;
 - softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits;
-- the optimizer writes its update into a second flat vector rather than the one the products
-  have just read (see :meth:`FastStep.update`).
+- the optimizer writes its update into another of a few flat vectors rather than the one the
+  products have just read (see :meth:`FastStep.update`);
+- with numba, bias + ReLU, its derivative with the bias gradient and softmax cross-entropy run
+  as compiled loops, one pass each (``rosenblatt._kernels.step_loops``).
 
 It gives the same loss, gradient and outputs as the general path
 (:func:`rosenblatt.training.loss_and_gradient`) up to float rounding; ``tests/test_fast.py``
@@ -298,7 +300,7 @@ class FastStep:
 
     def _softmax_head(self, z, yb, store, scale):
         p, g = self._buffer(store, "p", z.shape), self._buffer(store, "g", z.shape)
-        if yb.ndim == 1 and self.loops is not None:  # integer labels, checked by fit
+        if yb.ndim == 1 and yb.dtype.kind in "iu" and self.loops is not None:  # checked by fit
             total = self.loops.softmax_cross_entropy_index(z, yb, p, g, z.dtype.type(scale))
             return total * scale, g, p
         if yb.ndim == 1:  # integer labels (fit has checked their range)
