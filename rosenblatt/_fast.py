@@ -213,20 +213,17 @@ class FastStep:
         if kind == "dense":
             _, W, _, b, _, act_kind, act = stage
             z = np.matmul(h, W, out=self._buffer(store, "z", (rows, W.shape[1])))
-            if act_kind == "relu":  # relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask
+            if act_kind == "relu" and self.loops is not None:  # bias, mask and relu: one pass
                 mask = self._buffer(store, "mask", z.shape)
-                if self.loops is not None:
-                    self.loops.bias_relu(z, self.no_bias if b is None else b, b is not None,
-                                         mask)
-                    return z, mask
-                if b is not None:
-                    z += b
-                np.greater_equal(z, 0, out=mask)
-                return np.multiply(z, mask, out=z), mask  # a float mask multiplies fastest
+                self.loops.bias_relu(z, self.no_bias if b is None else b, b is not None, mask)
+                return z, mask
             if b is not None:
                 z += b
             if act_kind in ("linear", "logits"):
                 return z, None
+            if act_kind == "relu":  # relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask
+                mask = np.greater_equal(z, 0, out=self._buffer(store, "mask", z.shape))
+                return np.multiply(z, mask, out=z), mask  # a float mask multiplies fastest
             if act_kind == "tanh":
                 return np.tanh(z, out=z), None
             y = act.value(z)
@@ -255,8 +252,9 @@ class FastStep:
                 if loops is not None:  # the mask and the bias gradient in one pass
                     loops.relu_backward(g, keep, dz, self.no_bias if gb is None else gb,
                                         gb is not None)
-                    gb = None
-                g = np.multiply(g, keep, out=dz) if loops is None else dz
+                    g, gb = dz, None
+                else:
+                    g = np.multiply(g, keep, out=dz)
             elif act_kind == "tanh":  # g (1 - y^2), y the stage's output, kept in "z"
                 y = store["z"]
                 dz = np.multiply(y, y, out=self._buffer(store, "dz", g.shape))
