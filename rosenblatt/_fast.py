@@ -11,7 +11,7 @@ delta rule, layer by layer) instead of a recorded Tensor graph:
 - the optimizer writes its update into another of a few flat vectors rather than the one the
   products have just read (see :meth:`FastStep.update`);
 - with numba, bias + ReLU, its derivative with the bias gradient and softmax cross-entropy run
-  as compiled loops, one pass each (``rosenblatt._kernels.step_loops``).
+  as compiled loops, one pass each (``rosenblatt._kernels.loops``).
 
 It gives the same loss, gradient and outputs as the general path
 (:func:`rosenblatt.training.loss_and_gradient`) up to float rounding; ``tests/test_fast.py``
@@ -110,7 +110,7 @@ class FastStep:
         self.stages, self.penalties = self.sets[0]
         self.buffers: dict[int, list[dict]] = {}
         self.ones: dict[int, np.ndarray] = {}
-        self.loops = _kernels.step_loops(self.theta.size)  # compiled elementwise loops or None
+        self.loops = _kernels.loops(self.theta.size)  # compiled elementwise loops or None
         self.no_bias = np.zeros(1, self.dtype)  # what the loops get for an absent bias
 
     def _stages(self, flat):

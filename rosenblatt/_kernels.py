@@ -1,10 +1,11 @@
-"""Optional compiled kernels for the hottest loops of training: the optimizer update and the
-elementwise work of the fast step.
+"""Optional compiled kernels for the hottest loops: the optimizer update, the elementwise work
+of the fast step, and a layer's bias and activation when predicting one sample.
 
 NumPy runs an Adam step as ten passes over the parameters, one per operation; the compiled
 kernel (numba, the ``fast`` extra) does it in one, a few times faster on networks of 10^5
 parameters and more. Likewise bias + ReLU, the ReLU derivative with the bias gradient, and
-softmax cross-entropy each become one call and one pass (see :func:`step_loops`).
+softmax cross-entropy each become one call and one pass, as does a layer's bias and
+activation when predicting one sample (see :func:`loops`).
 
 Without numba, or with the environment variable ``ROSENBLATT_KERNELS=0`` (or
 ``rosenblatt._kernels.ENABLED = False``), everything runs in NumPy: the same numbers for the
@@ -41,10 +42,11 @@ def available() -> bool:
     return ENABLED and bool(_kernels())
 
 
-def step_loops(size: int):
-    """The compiled loops of the fast step (``bias_relu``, ``relu_backward``,
-    ``column_sums``, ``softmax_cross_entropy_index``) for a model of ``size`` parameters, or
-    None when its step runs in NumPy (small models never import numba)."""
+def loops(size: int):
+    """The compiled loops for a model of ``size`` parameters, or None when it runs in NumPy
+    (small models never import numba): the fast step's ``bias_relu``, ``relu_backward``,
+    ``column_sums`` and ``softmax_cross_entropy_index``, and one-row inference's
+    ``all_finite`` and ``bias_activation_row``."""
     if not ENABLED or size < MIN_SIZE or not _kernels():
         return None
     return _module

@@ -13,9 +13,9 @@ import time
 
 import numpy as np
 
-from rosenblatt import _fast, fused, losses
+from rosenblatt import _fast, _rows, fused, losses
 from rosenblatt import callbacks as callbacks_module
-from rosenblatt._checks import as_array, check_in_range, describe
+from rosenblatt._checks import as_array, check_finite, check_in_range, describe
 from rosenblatt.progress import ProgressLogger
 from rosenblatt.tensor import Tensor
 
@@ -290,7 +290,7 @@ def predict(model, x, batch_size=None):
             f"predict: model {model.name!r} is not built: it has no weights yet. Give the first "
             f"layer input_shape / input_dim, call build(input_shape), or fit it first"
         )
-    arr = as_array(x, "x", dtype=model._dtype())
+    arr = as_array(x, "x", dtype=model._dtype(), finite=False)
     shape = tuple(model.input_shape)
     # one sample: an array of the input shape, or a number for a one-feature model; a 1-D
     # array for a one-feature model is a column of samples
@@ -304,6 +304,11 @@ def predict(model, x, batch_size=None):
             f"x: the model expects samples of shape {tuple(model.input_shape)}, got x of shape "
             f"{np.shape(x)}"
         )
+    if len(arr) == 1:  # one sample: compiled loops when they apply (rosenblatt._rows)
+        out = _rows.predict_row(model, arr[0])
+        if out is not None:
+            return out if single else out[None]
+    check_finite(arr[0] if single else arr, "x")  # indices as the caller gave x
     if batch_size is None or batch_size >= len(arr):
         out = model.infer(arr)
     else:

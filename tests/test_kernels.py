@@ -94,18 +94,18 @@ def test_without_numba_the_numpy_update_runs(monkeypatch):
     got, _ = _steps(MAKERS["adam"], np.float32, True, monkeypatch)
     assert _kernels._module is False and not _kernels.available()
     np.testing.assert_array_equal(got, expected)
-    assert _kernels.step_loops(10 ** 6) is None
+    assert _kernels.loops(10 ** 6) is None
 
 
 # --------------------------------------------------------------------------- the step's loops
-def test_step_loops_only_for_models_of_min_size_parameters(monkeypatch):
-    assert _kernels.step_loops(_kernels.MIN_SIZE - 1) is None
+def test_loops_only_for_models_of_min_size_parameters(monkeypatch):
+    assert _kernels.loops(_kernels.MIN_SIZE - 1) is None
     monkeypatch.setattr(_kernels, "ENABLED", False)
-    assert _kernels.step_loops(10 ** 6) is None
+    assert _kernels.loops(10 ** 6) is None
 
 
 def _loops():
-    loops = _kernels.step_loops(_kernels.MIN_SIZE)
+    loops = _kernels.loops(_kernels.MIN_SIZE)
     assert loops is not None
     return loops
 
@@ -168,3 +168,49 @@ def test_softmax_cross_entropy_loop_equals_the_array_form(dtype):
     np.testing.assert_allclose(p, p_ref, rtol=tol, atol=tol)
     np.testing.assert_allclose(g, g_ref * scale, rtol=tol, atol=tol)
     np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=tol)
+
+
+# --------------------------------------------------------------------- one-row inference loops
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_all_finite_finds_nan_and_both_infinities(dtype):
+    x = np.linspace(-3e30 if dtype == np.float32 else -1e300, 1e30, 300).astype(dtype)
+    assert _loops().all_finite(x)
+    for bad in (np.nan, np.inf, -np.inf):
+        for where in (0, 151, 299):
+            y = x.copy()
+            y[where] = bad
+            assert not _loops().all_finite(y)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("name", ["linear", "relu", "tanh", "sigmoid", "softmax"])
+def test_bias_activation_row_equals_the_activation_of_z_plus_b(dtype, bias, name):
+    from rosenblatt import _rows, activations
+
+    act = activations.get(name)
+    z, b = _logits(dtype, rows=1, cols=40, seed=5)
+    z = z[0]
+    z[5], z[6] = 60.0, -60.0  # sigmoid and softmax far out: nothing overflows
+    expected = act.value(z + b if bias else z.copy())
+    got = z.copy()
+    _loops().bias_activation_row(got, b if bias else got, bias, _rows.CODES[act])
+    tol = 1e-6 if dtype == np.float32 else 1e-14
+    np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
+    assert got.dtype == dtype and np.isfinite(got).all()
+
+
+@needs_numba
+def test_bias_activation_row_keeps_nan_like_numpy():
+    from rosenblatt import _rows, activations
+
+    for act in (activations.relu, activations.tanh, activations.sigmoid):
+        z = np.array([1.0, np.nan, -2.0], np.float32)
+        expected = act.value(z)
+        _loops().bias_activation_row(z, z, False, _rows.CODES[act])
+        np.testing.assert_array_equal(np.isnan(z), np.isnan(expected))
+    z = np.array([1.0, np.nan, -2.0], np.float32)
+    _loops().bias_activation_row(z, z, False, _rows.CODES[activations.softmax_activation])
+    assert np.isnan(z).all()  # as NumPy's softmax of a row holding NaN
