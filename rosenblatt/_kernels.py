@@ -9,7 +9,8 @@ activation when predicting one sample (see :func:`loops`).
 
 Without numba, or with the environment variable ``ROSENBLATT_KERNELS=0`` (or
 ``rosenblatt._kernels.ENABLED = False``), everything runs in NumPy: the same numbers for the
-update, the same up to float rounding for the step's sums. numba is imported on first use,
+update (but for Adam's subnormal moments, which the compiled pass flushes to zero), the same
+up to float rounding for the step's sums. numba is imported on first use,
 and only for models of at least ``MIN_SIZE`` parameters.
 """
 
@@ -64,11 +65,18 @@ def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay) -> bool:
     ``theta`` (the same array for an update in place); False when it must run in NumPy.
 
     ``vmax`` is the AMSGrad maximum or None; ``decay`` multiplies the parameters first (AdamW).
+    The numbers equal the NumPy form's except that moments m, v below the smallest normal float
+    become zero (subnormal numbers cost the CPU several times more; see ``_numba_kernels``):
+    a parameter then differs by less than coef * 1.2e-38 / (sqrt(v) + eps) from NumPy's.
     """
     arrays = (source, theta, g, m, v) if vmax is None else (source, theta, g, m, v, vmax)
     if not ENABLED or not _fits(arrays) or not _kernels():
         return False
     cast = theta.dtype.type
     _module.adam(source, theta, g, m, v, m if vmax is None else vmax, cast(b1), cast(b2),
-                 cast(eps), cast(coef), cast(decay), vmax is not None)
+                 cast(eps), cast(coef), cast(decay), vmax is not None, _TINY[theta.dtype])
     return True
+
+
+# the smallest normal number of each float type: the compiled Adam flushes moments below it
+_TINY = {np.dtype(t): t(np.finfo(t).tiny) for t in (np.float32, np.float64)}

@@ -2,7 +2,8 @@
 
 Each loop does in one pass over memory what the NumPy form does in several, with the same
 operations in the same order on each entry (no fused multiply-add, no reassociation), so
-its results equal the NumPy form's.
+its results equal the NumPy form's; the one exception is the Adam step's flush of subnormal
+moments to zero (see :func:`adam`).
 """
 
 import math
@@ -10,18 +11,43 @@ import math
 import numba
 
 
+@numba.njit(inline="always")
+def _adam_moments(g, m, v, i, b1, b2, tiny):
+    """m[i], v[i] <- beta_1 m + g, beta_2 v + g^2, each flushed to zero below ``tiny``."""
+    gi = g[i]
+    mi = m[i] * b1 + gi
+    vi = v[i] * b2 + gi * gi
+    mi *= abs(mi) >= tiny  # NaN stays NaN
+    vi *= vi >= tiny
+    m[i] = mi
+    v[i] = vi
+    return mi, vi
+
+
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad):
-    for i in range(theta.size):
-        gi = g[i]
-        mi = m[i] * b1 + gi
-        vi = v[i] * b2 + gi * gi
-        m[i] = mi
-        v[i] = vi
-        if amsgrad:
-            vi = max(vmax[i], vi)
-            vmax[i] = vi
-        theta[i] = source[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
+def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad, tiny):
+    """One Adam step from ``source`` into ``theta`` (see ``_kernels.adam``).
+
+    Moments below ``tiny``, the smallest normal float, are flushed to zero: a gradient entry
+    that stays zero (a dead unit, a pixel that is always blank) makes its m decay by beta_1
+    every step into subnormal numbers, which the CPU computes a few times slower; flushed, it
+    stays zero at full speed. The two loops differ only in where theta is read: a loop that
+    reads ``source`` while writing ``theta``, the same array, would not be vectorized.
+    """
+    if source.ctypes.data == theta.ctypes.data:
+        for i in range(theta.size):
+            mi, vi = _adam_moments(g, m, v, i, b1, b2, tiny)
+            if amsgrad:
+                vi = max(vmax[i], vi)
+                vmax[i] = vi
+            theta[i] = theta[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
+    else:
+        for i in range(theta.size):
+            mi, vi = _adam_moments(g, m, v, i, b1, b2, tiny)
+            if amsgrad:
+                vi = max(vmax[i], vi)
+                vmax[i] = vi
+            theta[i] = source[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
 
 
 # ---------------------------------------------------------------------------- the fast step

@@ -60,6 +60,40 @@ def test_kernel_equals_the_numpy_update(name, dtype, monkeypatch):
 
 
 @needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sources", [False, True])
+def test_moments_below_the_smallest_normal_float_become_zero(dtype, sources, monkeypatch):
+    """A gradient entry that stops moving leaves m decaying by beta_1 each step: NumPy's m
+    goes subnormal, the kernel's becomes exactly zero; the parameters stay equal."""
+    tiny = np.finfo(dtype).tiny
+    n, dead = _kernels.MIN_SIZE + 5, slice(0, 40)
+    results = {}
+    for enabled in (True, False):
+        monkeypatch.setattr(_kernels, "ENABLED", enabled)
+        rng = np.random.default_rng(3)
+        theta = rng.normal(size=n).astype(dtype)
+        opt = optimizers.Adam(0.01)
+        for step in range(200):
+            g = rng.normal(size=n).astype(dtype)
+            g[dead] = tiny * 1e8 if step == 0 else 0.0  # 0.9^k * 1e8 tiny < tiny after 175
+            if sources:  # from one vector into another, as the training step does
+                target = np.empty_like(theta)
+                opt.apply([target], [g], sources=[theta])
+                theta = target
+            else:
+                opt.apply([theta], [g])
+        results[enabled] = theta, opt.get_state()
+    (fast, fast_state), (slow, slow_state) = results[True], results[False]
+    m_fast, m_slow = fast_state["m_sum/0"], slow_state["m_sum/0"]
+    assert (m_fast[dead] == 0).all()
+    assert ((m_slow[dead] != 0) & (np.abs(m_slow[dead]) < tiny)).all()  # subnormal in NumPy
+    np.testing.assert_array_equal(fast[dead], slow[dead])
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(fast, slow, rtol=rtol, atol=0)
+    np.testing.assert_allclose(m_fast[40:], m_slow[40:], rtol=rtol, atol=0)
+
+
+@needs_numba
 def test_small_strided_or_mixed_arrays_use_numpy(monkeypatch):
     def refuse():
         raise AssertionError("the kernel should not be asked for")
