@@ -82,7 +82,8 @@ class FastStep:
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
 
-    ROTATION_BYTES = 8 << 20  # the update rotates through up to 8 vectors of this many bytes
+    ROTATION_BYTES = 16 << 20  # the update rotates through vectors of this many bytes in all,
+    MAX_VECTORS = 16  # and at most this many
 
     def __init__(self, model, layers, fused_kind):
         self.model = model
@@ -103,7 +104,8 @@ class FastStep:
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
         # the layers' vector and, once the update needs them, the others of its rotation
-        self.vectors = int(min(8, max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
+        self.vectors = int(min(self.MAX_VECTORS,
+                               max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
         self.flats = [self.theta] + [None] * (self.vectors - 1)
         self.sets = [self._stages(self.theta)] + [None] * (self.vectors - 1)
         self.current = 0
@@ -151,7 +153,7 @@ class FastStep:
         one vector and writing another gives the same numbers without that stall (one pass
         with the compiled Adam, else a copy and the update in place). With two vectors the
         one written was read a step before and is still in the other cores' caches, so the
-        vectors rotate: up to eight of them, ``ROTATION_BYTES`` in all (a large vector leaves
+        vectors rotate: up to sixteen of them, ``ROTATION_BYTES`` in all (a large vector leaves
         the caches within a step or two). Call :meth:`sync` before anything else reads the
         layers' weights.
         """

@@ -311,7 +311,7 @@ def _weights_each_step(runs):
         on_train_batch_end=lambda batch, logs: runs.append(model.get_weights()))]
 
 
-@pytest.mark.parametrize("budget", [_fast.FastStep.ROTATION_BYTES, 0])  # eight vectors, two
+@pytest.mark.parametrize("budget", [_fast.FastStep.ROTATION_BYTES, 0])  # sixteen vectors, two
 def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch, budget):
     monkeypatch.setattr(_fast.FastStep, "ROTATION_BYTES", budget)
     seen, updates, vectors = [], [], set()
@@ -325,7 +325,7 @@ def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch,
     assert len(seen) == 15 and not updates
     swapped = _fit_adam([])
     assert len(updates) == 15
-    # five steps an epoch: six of the eight vectors, or round the rotation of two
+    # five steps an epoch: six of the sixteen vectors, or round the rotation of two
     assert len(vectors) == (6 if budget else 2)
     for a, b in zip(in_place.get_weights(), swapped.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
