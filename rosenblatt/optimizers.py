@@ -171,6 +171,12 @@ class Optimizer:
                 raise ValueError(f"sources[{i}]: expected a {p.dtype} array of shape "
                                  f"{p.shape} (like params[{i}]), got {got}")
 
+    def check(self, params: list, grads: list) -> None:
+        """Raise the ValueError that :meth:`apply` would raise for these arrays, without
+        updating anything (fit calls it before its first step)."""
+        if self._slots is not None:
+            self._check_step(params, grads)
+
     def step(self, params: list, grads: list) -> None:
         """Alias of :meth:`apply`."""
         self.apply(params, grads)
@@ -316,6 +322,13 @@ class Optimizer:
                 f"state), got {len(params)} params and {len(grads)} grads"
             )
         for i, (p, g) in enumerate(zip(params, grads, strict=True)):
+            if self._scratch and self._scratch[i].shape != np.shape(p):
+                raise ValueError(
+                    f"params[{i}]: expected shape {self._scratch[i].shape}, the shape of the "
+                    f"parameters of this optimizer's earlier steps, got {np.shape(p)}; a model "
+                    "whose trainable weights changed (a layer frozen, unfrozen or added) needs "
+                    "compile() again, with a new optimizer"
+                )
             if not isinstance(g, np.ndarray) or g.shape != p.shape:
                 got = f"shape {g.shape}" if isinstance(g, np.ndarray) else describe(g)
                 raise ValueError(

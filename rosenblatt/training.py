@@ -168,6 +168,8 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     else:
         x_val = y_val = None
 
+    theta, grad = model.flat_parameters()
+    model.optimizer.check([theta], [grad])  # its state must fit the trainable weights
     fused_kind = model.fused_output()
     steps = len(_batches(len(x), batch_size))
     history = callbacks_module.History()

@@ -519,6 +519,12 @@ def test_mismatched_shapes_name_both_shapes():
         opt.apply([np.zeros(3)], [np.zeros((3, 1))])  # would broadcast silently
     with pytest.raises(ValueError, match="expected 1 arrays each .* got 2 params and 2 grads"):
         opt.apply([np.zeros(3), np.zeros(1)], [np.zeros(3), np.zeros(1)])
+    with pytest.raises(ValueError, match=r"params\[0\]: expected shape \(3,\), the shape .*"
+                                         r"earlier steps, got \(5,\)"):
+        opt.apply([np.zeros(5)], [np.zeros(5)])  # its state has three entries, not five
+    with pytest.raises(ValueError, match=r"params\[0\]: expected shape \(3,\)"):
+        opt.check([np.zeros(5)], [np.zeros(5)])
+    opt.check([np.zeros(3)], [np.zeros(3)])
     assert opt.iterations == 1
 
 

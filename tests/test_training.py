@@ -344,6 +344,29 @@ def test_frozen_layers_do_not_change():
     assert not np.array_equal(after[2], before[2])
 
 
+@pytest.mark.parametrize("optimizer", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.01)])
+def test_freezing_a_layer_after_fit_asks_for_compile_again(optimizer):
+    """The optimizer's state was made for the old trainable weights: fit says so before any
+    step (Keras also needs compile() after trainable changes), and works after compile()."""
+    X, y = _linear_data(n=20)
+    model = rb.Sequential([Dense(4, activation="tanh", input_dim=2), Dense(1)], seed=0)
+    model.compile(optimizer(), "mse")
+    model.fit(X, y, epochs=2, verbose=0)
+    model.layers[0].trainable = False
+    before, iterations = model.get_weights(), model.optimizer.iterations
+    with pytest.raises(ValueError, match=r"params\[0\]: expected shape \(17,\).*got \(5,\).*"
+                                         r"compile\(\) again"):
+        model.fit(X, y, epochs=1, verbose=0)
+    assert model.optimizer.iterations == iterations
+    for a, b in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    model.compile(optimizer(), "mse")
+    model.fit(X, y, epochs=2, verbose=0)
+    after = model.get_weights()
+    np.testing.assert_array_equal(after[0], before[0])
+    assert not np.array_equal(after[2], before[2])
+
+
 # --------------------------------------------------------------------------- predict
 def test_predict_returns_numpy_arrays_and_handles_one_sample():
     model = rb.Sequential([Dense(3, activation="softmax", input_dim=4)], seed=0)
