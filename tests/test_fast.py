@@ -331,6 +331,35 @@ def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch,
         np.testing.assert_array_equal(a, b)
 
 
+def _working_memory(model):
+    """The arrays fit keeps on the model: the rotation's vectors and the step's buffers."""
+    _, flats, buffers, _ = model._fast_scratch
+    return [v for v in flats if v is not None] + [
+        b for bufs in buffers.values() for store in bufs for b in store.values()]
+
+
+def test_fit_again_reuses_its_working_memory_and_continues_exactly():
+    once = _fit_adam([], epochs=3)
+    twice = _fit_adam([], epochs=1)
+    x = _data(70, 6, seed=9, dtype=np.float32)
+    y = (x[:, 0] > 0).astype(int) + (x[:, 1] > 0)
+    kept = _working_memory(twice)  # references: the arrays stay alive, identity is meaningful
+    assert len(kept) > 10
+    for _ in range(2):
+        twice.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    again = _working_memory(twice)
+    assert len(again) == len(kept) and all(a is b for a, b in zip(again, kept, strict=True))
+    for a, b in zip(once.get_weights(), twice.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    twice.layers[0].trainable = False  # a new flat vector: new working memory
+    twice.compile(Adam(learning_rate=0.05), "sparse_categorical_crossentropy")
+    twice.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    theta = twice.flat_parameters()[0]
+    assert theta.size == 3 * 10 and twice._fast_scratch[0] is theta
+    flats = [v for v in twice._fast_scratch[1] if v is not None]
+    assert all(v.shape == theta.shape and all(v is not k for k in kept) for v in flats)
+
+
 def test_a_batch_callback_sees_the_weights_of_every_step(monkeypatch):
     fast_runs, general_runs = [], []
     _fit_adam(_weights_each_step(fast_runs), epochs=2)
