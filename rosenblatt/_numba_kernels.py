@@ -32,7 +32,9 @@ def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad, tiny):
     that stays zero (a dead unit, a pixel that is always blank) makes its m decay by beta_1
     every step into subnormal numbers, which the CPU computes a few times slower; flushed, it
     stays zero at full speed. The two loops differ only in where theta is read: a loop that
-    reads ``source`` while writing ``theta``, the same array, would not be vectorized.
+    reads ``source`` while writing ``theta``, the same array, fails the compiler's overlap
+    check and runs unvectorized, seven times slower. (Moving the AMSGrad branch into the
+    inlined helper as well keeps the compiler from vectorizing either loop.)
     """
     if source.ctypes.data == theta.ctypes.data:
         for i in range(theta.size):
