@@ -60,12 +60,17 @@ SAMPLES: dict = {}  # every timing, by workload and system, for the JSON file
 
 def alternate(runners: dict, repeat: int, label: str) -> dict:
     """Median seconds per system, the systems taking turns in each round, after one untimed
-    call each (imports, compiled kernels and first allocations are not what is measured)."""
+    call each (imports, compiled kernels and first allocations are not what is measured).
+
+    Every other round runs the systems in reverse order, so that a load rising or falling
+    through a round favours no system over the rounds.
+    """
     for fn in runners.values():
         fn()
     times = {name: [] for name in runners}
-    for _ in range(repeat):
-        for name, fn in runners.items():
+    order = list(runners.items())
+    for round_ in range(repeat):
+        for name, fn in order if round_ % 2 == 0 else order[::-1]:
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)

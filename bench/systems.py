@@ -137,11 +137,12 @@ def w1_floor(x, y, shapes, batch):
     return epoch
 
 
+# the floor runs right after rosenblatt in each round: the closest target is the paired best
 W1_MAKERS = {
     "rosenblatt": w1_rosenblatt,
+    "floor": w1_floor,
     "torch": w1_torch,
     "sklearn": w1_sklearn,
-    "floor": w1_floor,
 }
 
 

@@ -50,3 +50,14 @@ def test_only_refuses_unknown_workloads(capsys):
     else:
         raise AssertionError("--only W9 should be refused")
     assert "--only: unknown workloads ['W9']" in capsys.readouterr().err
+
+
+def test_rounds_alternate_in_direction_and_the_first_call_is_untimed():
+    bench = _load_bench()
+    calls = []
+    runners = {name: (lambda n=name: calls.append(n)) for name in ("rosenblatt", "floor", "torch")}
+    medians = bench.alternate(runners, 3, "test")
+    assert calls == ["rosenblatt", "floor", "torch",  # untimed
+                     "rosenblatt", "floor", "torch", "torch", "floor", "rosenblatt",
+                     "rosenblatt", "floor", "torch"]
+    assert set(medians) == set(runners) and all(len(v) == 3 for v in bench.SAMPLES["test"].values())
