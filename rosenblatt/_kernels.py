@@ -24,6 +24,8 @@ ENABLED = os.environ.get("ROSENBLATT_KERNELS", "1") != "0"
 MIN_SIZE = 1 << 14  # below this the NumPy passes are as fast as a kernel call
 
 _module = None  # the compiled kernels' module once imported, False if numba is missing
+# the smallest normal number of each float type: the compiled Adam flushes moments below it
+_TINY = {np.dtype(t): t(np.finfo(t).tiny) for t in (np.float32, np.float64)}
 
 
 def _kernels():
@@ -76,7 +78,3 @@ def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay) -> bool:
     _module.adam(source, theta, g, m, v, m if vmax is None else vmax, cast(b1), cast(b2),
                  cast(eps), cast(coef), cast(decay), vmax is not None, _TINY[theta.dtype])
     return True
-
-
-# the smallest normal number of each float type: the compiled Adam flushes moments below it
-_TINY = {np.dtype(t): t(np.finfo(t).tiny) for t in (np.float32, np.float64)}

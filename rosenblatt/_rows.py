@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from rosenblatt import _kernels, activations
+from rosenblatt._fast import chain_layers
 from rosenblatt.layers import Dense, Dropout, Flatten
 
 CODES = {activations.linear: 0, activations.relu: 1, activations.tanh: 2,
@@ -55,8 +56,6 @@ class RowPlan:
 def _make(model):
     """A RowPlan for ``model``, None when the compiled loops do not apply, or False while a
     layer has no weights yet (nothing to decide)."""
-    from rosenblatt._fast import chain_layers
-
     chain = chain_layers(model)
     if not chain:
         return None
@@ -65,18 +64,16 @@ def _make(model):
         if type(layer) is Dense:
             if not layer.built:
                 return False
-            code = CODES.get(layer.activation) if isinstance(
-                layer.activation, (activations.Activation, activations.Softmax)) else None
+            code = next((c for act, c in CODES.items() if act is layer.activation), None)
             if code is None:
                 return None
             dense.append((layer, code))
             size += sum(w.data.size for w in layer.weights)
         elif type(layer) not in (Dropout, Flatten):
             return None
-    if not dense or len({layer.kernel.data.dtype for layer, _ in dense}) != 1:
-        return None
-    if dense[0][0].kernel.data.dtype not in (np.float32, np.float64):
-        return None
+    dtypes = {layer.kernel.data.dtype for layer, _ in dense}
+    if len(dtypes) != 1 or dtypes.pop() not in (np.float32, np.float64):
+        return None  # no Dense layer, or mixed or unusual float types
     loops = _kernels.loops(size)
     return None if loops is None else RowPlan(dense, loops)
 
