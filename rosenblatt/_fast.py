@@ -107,11 +107,13 @@ class FastStep:
         self.vectors = int(min(self.MAX_VECTORS,
                                max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
         # working memory (the rotation's other vectors, the step's buffers) is kept on the model
-        # for the next fit while its flat vector is the same: fresh memory costs a page fault
-        # per 4 KiB on first use, about 3% of an epoch of the notes' MNIST network
+        # for the next fit while its flat vector and layers are the same (so are every buffer's
+        # shape): fresh memory costs a page fault per 4 KiB on first use, about 3% of an epoch
+        # of the notes' MNIST network
+        key = (self.theta, tuple(layers), self.vectors)
         scratch = model.__dict__.get("_fast_scratch")
-        if scratch is None or scratch[0] is not self.theta or len(scratch[1]) != self.vectors:
-            scratch = (self.theta, [self.theta] + [None] * (self.vectors - 1), {}, {})
+        if scratch is None or scratch[0][0] is not self.theta or scratch[0][1:] != key[1:]:
+            scratch = (key, [self.theta] + [None] * (self.vectors - 1), {}, {})
             object.__setattr__(model, "_fast_scratch", scratch)
         _, self.flats, self.buffers, self.ones = scratch
         self.sets = [self._stages(flat) if flat is not None else None for flat in self.flats]
@@ -179,13 +181,13 @@ class FastStep:
 
     def _buffers(self, rows: int) -> list[dict]:
         bufs = self.buffers.get(rows)
-        if bufs is None or len(bufs) != len(self.stages):
+        if bufs is None:
             bufs = self.buffers[rows] = [{} for _ in self.stages]
         return bufs
 
     def _buffer(self, store: dict, key: str, shape) -> np.ndarray:
         buf = store.get(key)
-        if buf is None or buf.shape != shape:
+        if buf is None:
             buf = store[key] = np.empty(shape, self.dtype)
         return buf
 

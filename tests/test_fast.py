@@ -355,7 +355,7 @@ def test_fit_again_reuses_its_working_memory_and_continues_exactly():
     twice.compile(Adam(learning_rate=0.05), "sparse_categorical_crossentropy")
     twice.fit(x, y, batch_size=16, epochs=1, verbose=0)
     theta = twice.flat_parameters()[0]
-    assert theta.size == 3 * 10 and twice._fast_scratch[0] is theta
+    assert theta.size == 3 * 10 and twice._fast_scratch[0][0] is theta
     flats = [v for v in twice._fast_scratch[1] if v is not None]
     assert all(v.shape == theta.shape and all(v is not k for k in kept) for v in flats)
 
