@@ -82,8 +82,17 @@ class FastStep:
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
 
-    ROTATION_BYTES = 16 << 20  # the update rotates through vectors of this many bytes in all,
-    MAX_VECTORS = 16  # and at most this many
+    # Memory written on one core and then read by another, or the other way round, is slow
+    # to write again: the other core's copies of its cache lines must be invalidated first.
+    # The matrix products run on every core; the update and the elementwise loops on one.
+    # So what one writes and the other reads next rotates through a few copies, each big
+    # enough that a copy has left the caches by the time it comes round again:
+    ROTATION_BYTES = 16 << 20  # parameter vectors (see update): this many bytes in all,
+    MAX_VECTORS = 16  # and at most this many;
+    GRADIENT_BYTES = 4 << 20  # gradient vectors: this many bytes in all,
+    MAX_GRADIENTS = 4  # at most this many, a number that divides the parameter vectors';
+    BUFFER_BYTES = 4 << 20  # sets of the step's buffers (activations, masks, deltas) for
+    MAX_BUFFER_SETS = 4  # a batch size: this many bytes in all, at most this many sets
 
     def __init__(self, model, layers, fused_kind):
         self.model = model
@@ -94,7 +103,6 @@ class FastStep:
         self.layers = layers
         self.theta, self.grad = model.flat_parameters()
         trainable = model.trainable_weights
-        self.grads = {id(w): v for w, v in zip(trainable, model.grad_views(), strict=True)}
         self.where, offset = {}, 0  # trainable weight -> (start, shape) in the flat vector
         for w in trainable:
             self.where[id(w)] = (offset, w.data.shape)
@@ -106,31 +114,48 @@ class FastStep:
         # the layers' vector and, once the update needs them, the others of its rotation
         self.vectors = int(min(self.MAX_VECTORS,
                                max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
-        # working memory (the rotation's other vectors, the step's buffers) is kept on the model
+        # the model's gradient vector and the others: parameter vector k goes with gradient
+        # vector k % gradients
+        gradients = int(min(self.MAX_GRADIENTS,
+                            max(1, self.GRADIENT_BYTES // max(1, self.grad.nbytes))))
+        while self.vectors % gradients:
+            gradients -= 1
+        self.gradients = gradients
+        # working memory (the rotations' other vectors, the step's buffers) is kept on the model
         # for the next fit while its flat vector and layers are the same (so are every buffer's
         # shape): fresh memory costs a page fault per 4 KiB on first use, about 3% of an epoch
         # of the notes' MNIST network
-        key = (self.theta, tuple(layers), self.vectors)
+        key = (self.theta, tuple(layers), self.vectors, self.gradients)
         scratch = model.__dict__.get("_fast_scratch")
         if scratch is None or scratch[0][0] is not self.theta or scratch[0][1:] != key[1:]:
-            scratch = (key, [self.theta] + [None] * (self.vectors - 1), {}, {})
+            scratch = (key, [self.theta] + [None] * (self.vectors - 1),
+                       [self.grad] + [None] * (self.gradients - 1), {}, {})
             object.__setattr__(model, "_fast_scratch", scratch)
-        _, self.flats, self.buffers, self.ones = scratch
-        self.sets = [self._stages(flat) if flat is not None else None for flat in self.flats]
+        _, self.flats, self.grad_flats, self.buffers, self.ones = scratch
+        self.sets = [self._stages(flat, self.grad_flats[k % self.gradients])
+                     if flat is not None else None for k, flat in enumerate(self.flats)]
         self.current = 0
         self.stages, self.penalties = self.sets[0]
+        self.calls = 0  # steps taken: which set of buffers the next one uses
+        self.filled = 0  # the gradient vector the last step filled
         self.loops = _kernels.loops(self.theta.size)  # compiled elementwise loops or None
         self.no_bias = np.zeros(1, self.dtype)  # what the loops get for an absent bias
 
-    def _stages(self, flat):
+    def _stages(self, flat, grad):
         """The stages and (weight, regularizer, gradient) penalty terms with the trainable
-        weights read from ``flat``."""
+        weights read from ``flat`` and their gradients written into ``grad``."""
+
+        def view(vector, w):
+            start, shape = self.where[id(w)]
+            return vector[start:start + int(np.prod(shape))].reshape(shape)
 
         def weight(w):
             if w is None or id(w) not in self.where:
                 return None if w is None else w.data  # frozen: not in the flat vector
-            start, shape = self.where[id(w)]
-            return flat[start:start + int(np.prod(shape))].reshape(shape)
+            return view(flat, w)
+
+        def gradient(w):
+            return view(grad, w) if w is not None and id(w) in self.where else None
 
         stages = []
         for i, layer in enumerate(self.layers):
@@ -138,15 +163,15 @@ class FastStep:
                 act = layer.activation
                 last = i == len(self.layers) - 1
                 kind = "logits" if last and self.fused_kind else _IN_PLACE.get(act, "general")
-                stages.append(("dense", weight(layer.kernel), self.grads.get(id(layer.kernel)),
-                               weight(layer.bias), self.grads.get(id(layer.bias)), kind, act))
+                stages.append(("dense", weight(layer.kernel), gradient(layer.kernel),
+                               weight(layer.bias), gradient(layer.bias), kind, act))
             elif type(layer) is Activation:
                 stages.append(("activation", layer.activation))
             elif type(layer) is Dropout:
                 stages.append(("dropout", layer))
             else:
                 stages.append(("flatten",))
-        penalties = [(weight(w), reg, self.grads.get(id(w)) if layer.trainable else None)
+        penalties = [(weight(w), reg, gradient(w) if layer.trainable else None)
                      for layer in self.layers for w, reg in layer.regularization_terms()]
         return stages, penalties
 
@@ -156,34 +181,50 @@ class FastStep:
         into the next flat vector of a rotation, which the next step then reads.
 
         Updating the vector the matrix products have just read in place is slow on multi-core
-        machines: the cache lines the other cores read must be taken back one by one. Reading
-        one vector and writing another gives the same numbers without that stall (one pass
-        with the compiled Adam, else a copy and the update in place). With two vectors the
-        one written was read a step before and is still in the other cores' caches, so the
-        vectors rotate: up to sixteen of them, ``ROTATION_BYTES`` in all (a large vector leaves
-        the caches within a step or two). Call :meth:`sync` before anything else reads the
-        layers' weights.
+        machines (see ``ROTATION_BYTES``). Reading one vector and writing another gives the
+        same numbers without that stall (one pass with the compiled Adam, else a copy and the
+        update in place). With two vectors the one written was read a step before and is
+        still in the other cores' caches, so the vectors rotate: up to sixteen of them (a
+        large vector leaves the caches within a step or two). Call :meth:`sync` before
+        anything else reads the layers' weights or the model's gradient vector.
         """
         other = (self.current + 1) % self.vectors
         if self.flats[other] is None:
             self.flats[other] = np.empty_like(self.theta)
-            self.sets[other] = self._stages(self.flats[other])
-        optimizer.apply([self.flats[other]], [self.grad], sources=[self.flats[self.current]])
+            k = other % self.gradients
+            if self.grad_flats[k] is None:
+                self.grad_flats[k] = np.zeros_like(self.grad)  # zero like the model's
+            self.sets[other] = self._stages(self.flats[other], self.grad_flats[k])
+        optimizer.apply([self.flats[other]], [self.gradient()],
+                        sources=[self.flats[self.current]])
         self.current = other
         self.stages, self.penalties = self.sets[other]
 
+    def gradient(self) -> np.ndarray:
+        """The flat gradient vector the last step filled (the next step may fill another)."""
+        return self.grad_flats[self.filled]
+
     def sync(self) -> None:
-        """Make the layers' weights (the model's flat vector) hold the latest parameters."""
+        """Make the layers' weights (the model's flat vector) hold the latest parameters, and
+        the model's gradient vector the last gradient."""
+        if self.filled:
+            np.copyto(self.grad, self.gradient())
+            self.filled = 0
         if self.current:
             np.copyto(self.theta, self.flats[self.current])
             self.current = 0
             self.stages, self.penalties = self.sets[0]
 
     def _buffers(self, rows: int) -> list[dict]:
-        bufs = self.buffers.get(rows)
-        if bufs is None:
-            bufs = self.buffers[rows] = [{} for _ in self.stages]
-        return bufs
+        """The buffers of this step's stages: one of a few sets kept for this batch size."""
+        sets = self.buffers.get(rows)
+        if sets is None:  # the z, mask, delta and input-delta buffers of every dense layer
+            per_row = sum(stage[1].shape[1] for stage in self.stages if stage[0] == "dense")
+            size = 4 * rows * per_row * np.dtype(self.dtype).itemsize
+            count = int(min(self.MAX_BUFFER_SETS, max(1, self.BUFFER_BYTES // max(1, size))))
+            sets = self.buffers[rows] = [[{} for _ in self.stages] for _ in range(count)]
+        self.calls += 1
+        return sets[self.calls % len(sets)]
 
     def _buffer(self, store: dict, key: str, shape) -> np.ndarray:
         buf = store.get(key)
@@ -201,6 +242,7 @@ class FastStep:
     def __call__(self, xb: np.ndarray, yb: np.ndarray):
         rows = len(xb)
         bufs = self._buffers(rows)
+        self.filled = self.current % self.gradients
         inputs, saved = [], []
         h = xb
         for stage, store in zip(self.stages, bufs, strict=True):

@@ -238,7 +238,7 @@ def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffl
                 metric.update_state(yb, outputs)
                 logs[metric.name] = float(metric.result())
             if need_norm:
-                logs["grad_norm"] = float(np.linalg.norm(grad))
+                logs["grad_norm"] = float(np.linalg.norm(fast_step.gradient() if swap else grad))
             cbs.on_train_batch_end(step, logs)
             if model.stop_training:
                 break

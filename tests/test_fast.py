@@ -293,15 +293,16 @@ class _Stopper(rb.callbacks.Callback):
             self.model.stop_training = True
 
 
-def _fit_adam(callbacks, epochs=3):
-    """Three epochs of five steps; ``callbacks`` is a list or a function of the model."""
+def _fit_adam(callbacks, epochs=3, batch_size=16):
+    """Three epochs of five steps (70 rows, batches of 16); ``callbacks`` is a list or a
+    function of the model."""
     model = rb.Sequential([Input(shape=(6,)), Dense(9, activation="relu"),
                            Dense(3, activation="softmax")], seed=5)
     model.compile(Adam(learning_rate=0.05), "sparse_categorical_crossentropy")
     x = _data(70, 6, seed=9, dtype=np.float32)
     y = (x[:, 0] > 0).astype(int) + (x[:, 1] > 0)
     callbacks = callbacks(model) if callable(callbacks) else callbacks
-    model.fit(x, y, batch_size=16, epochs=epochs, verbose=0, callbacks=callbacks)
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=callbacks)
     return model
 
 
@@ -311,13 +312,23 @@ def _weights_each_step(runs):
         on_train_batch_end=lambda batch, logs: runs.append(model.get_weights()))]
 
 
-@pytest.mark.parametrize("budget", [_fast.FastStep.ROTATION_BYTES, 0])  # sixteen vectors, two
+_BUDGETS = ("ROTATION_BYTES", "GRADIENT_BYTES", "BUFFER_BYTES")
+
+
+@pytest.mark.parametrize("budget", ["default", 0])  # the defaults rotate everything; 0: least
 def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch, budget):
-    monkeypatch.setattr(_fast.FastStep, "ROTATION_BYTES", budget)
-    seen, updates, vectors = [], [], set()
+    if budget == 0:
+        for name in _BUDGETS:
+            monkeypatch.setattr(_fast.FastStep, name, 0)
+    seen, updates, vectors, gradients = [], [], set(), set()
     original_sync = _fast.FastStep.sync
-    monkeypatch.setattr(_fast.FastStep, "sync", lambda self: vectors.update(
-        id(v) for v in self.flats if v is not None) or original_sync(self))
+
+    def sync(self):
+        vectors.update(id(v) for v in self.flats if v is not None)
+        gradients.update(id(v) for v in self.grad_flats if v is not None)
+        original_sync(self)
+
+    monkeypatch.setattr(_fast.FastStep, "sync", sync)
     original = _fast.FastStep.update
     monkeypatch.setattr(_fast.FastStep, "update",
                         lambda self, opt: updates.append(1) or original(self, opt))
@@ -325,17 +336,40 @@ def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch,
     assert len(seen) == 15 and not updates
     swapped = _fit_adam([])
     assert len(updates) == 15
-    # five steps an epoch: six of the sixteen vectors, or round the rotation of two
-    assert len(vectors) == (6 if budget else 2)
+    # five steps an epoch: six of the sixteen vectors and four gradient vectors, or round the
+    # rotation of two and one gradient vector
+    assert (len(vectors), len(gradients)) == ((6, 4) if budget else (2, 1))
+    # batches of 16 rows and a last one of 6: four sets of buffers each, or one
+    sets = swapped._fast_scratch[3]
+    assert sorted(sets) == [6, 16]
+    assert [sum(all(store) for store in stores) for stores in sets[16]] == [2] * (
+        4 if budget else 1)  # each set: buffers for the two dense layers
     for a, b in zip(in_place.get_weights(), swapped.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(in_place.flat_parameters()[1], swapped.flat_parameters()[1])
+
+
+def test_the_gradient_norm_and_the_last_gradient_are_those_of_the_general_path(monkeypatch):
+    """GradientTolerance reads the norm of each step's gradient, wherever the step wrote it;
+    after fit the model's gradient vector holds the last one."""
+    runs = {}
+    for fast in (True, False):
+        monkeypatch.setattr(_fast, "ENABLED", fast)
+        rule = rb.callbacks.GradientTolerance(epsilon=1e-12)  # reads no weights: rotations on
+        # three steps an epoch: the last gradient is in the third of four gradient vectors
+        model = _fit_adam([rule], epochs=2, batch_size=32)
+        runs[fast] = rule.norms, model.flat_parameters()[1].copy()
+    assert len(runs[True][0]) == 6 and len(set(runs[True][0])) == 6
+    np.testing.assert_allclose(runs[True][0], runs[False][0], rtol=1e-5)
+    np.testing.assert_allclose(runs[True][1], runs[False][1], rtol=1e-5, atol=1e-7)
+    assert np.abs(runs[True][1]).max() > 0
 
 
 def _working_memory(model):
-    """The arrays fit keeps on the model: the rotation's vectors and the step's buffers."""
-    _, flats, buffers, _ = model._fast_scratch
-    return [v for v in flats if v is not None] + [
-        b for bufs in buffers.values() for store in bufs for b in store.values()]
+    """The arrays fit keeps on the model: the rotations' vectors and the step's buffers."""
+    _, flats, grads, buffers, _ = model._fast_scratch
+    return [v for v in flats + grads if v is not None] + [
+        b for sets in buffers.values() for bufs in sets for store in bufs for b in store.values()]
 
 
 def test_fit_again_reuses_its_working_memory_and_continues_exactly():
