@@ -76,9 +76,10 @@ def compile_step(model, fused_kind):
 
 
 class FastStep:
-    """``step(xb, yb) -> (loss, outputs)``: one forward and backward pass that fills the
-    model's flat gradient vector; ``update(optimizer)`` then applies the optimizer (or the
-    caller applies it to the model's flat vector directly).
+    """``step(xb, yb) -> (loss, outputs)``: one forward and backward pass that fills a flat
+    gradient vector (:meth:`gradient`; the model's own unless the vectors rotate);
+    ``update(optimizer)`` then applies the optimizer (or the caller applies it to the model's
+    flat vectors directly).
 
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
@@ -113,16 +114,15 @@ class FastStep:
                                 and id(layer.kernel) in self.where), None)
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
-        # the layers' vector and, once the update needs them, the others of its rotation
-        self.vectors = int(min(self.MAX_VECTORS,
-                               max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
         # the model's gradient vector and the others: parameter vector k goes with gradient
         # vector k % gradients
-        gradients = int(min(self.MAX_GRADIENTS,
-                            max(1, self.GRADIENT_BYTES // max(1, self.grad.nbytes))))
-        while self.vectors % gradients:
-            gradients -= 1
-        self.gradients = gradients
+        self.gradients = int(min(self.MAX_GRADIENTS,
+                                 max(1, self.GRADIENT_BYTES // max(1, self.grad.nbytes))))
+        # the layers' vector and, once the update needs them, the others of its rotation: a
+        # multiple of the gradient vectors, so that the pairs repeat
+        vectors = int(min(self.MAX_VECTORS,
+                          max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
+        self.vectors = max(self.gradients, vectors - vectors % self.gradients)
         # working memory (the rotations' other vectors, the step's buffers) is kept on the model
         # for the next fit while its flat vector and layers are the same (so are every buffer's
         # shape): fresh memory costs a page fault per 4 KiB on first use, about 3% of an epoch
@@ -220,7 +220,7 @@ class FastStep:
     def _buffers(self, rows: int) -> list[dict]:
         """The buffers of this step's stages: one of a few sets kept for this batch size."""
         sets = self.buffers.get(rows)
-        if sets is None:  # the z, mask, delta and input-delta buffers of every dense layer
+        if sets is None:  # about four buffers (z, mask, deltas) per dense layer's output
             per_row = sum(stage[1].shape[1] for stage in self.stages if stage[0] == "dense")
             size = 4 * rows * per_row * np.dtype(self.dtype).itemsize
             count = int(min(self.MAX_BUFFER_SETS, max(1, self.BUFFER_BYTES // max(1, size))))
@@ -244,7 +244,6 @@ class FastStep:
     def __call__(self, xb: np.ndarray, yb: np.ndarray):
         rows = len(xb)
         bufs = self._buffers(rows)
-        self.filled = self.current % self.gradients
         inputs, saved = [], []
         h = xb
         for stage, store in zip(self.stages, bufs, strict=True):
@@ -258,6 +257,8 @@ class FastStep:
             loss += float(reg.penalty(w))
             if view is not None:
                 view += reg.gradient(w)
+        # a step interrupted before this point leaves the last whole gradient as the last
+        self.filled = self.current % self.gradients
         return loss, outputs
 
     def _forward(self, stage, store, h, rows):

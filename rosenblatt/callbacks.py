@@ -29,8 +29,9 @@ class Callback:
     """Base class: override any of the hooks; ``self.model`` and ``self.params`` are set."""
 
     needs_grad_norm = False
-    # whether on_train_batch_begin / on_train_batch_end may read the model's weights; fit
-    # keeps the weights current between steps only when some callback's batch hooks do
+    # whether on_train_batch_begin / on_train_batch_end may read the model's weights or its
+    # flat gradient vector; fit keeps both current between steps only when some callback's
+    # batch hooks do (the logs' "grad_norm" is always the last step's)
     batch_hooks_read_weights = True
 
     def __init__(self):

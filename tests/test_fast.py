@@ -315,11 +315,17 @@ def _weights_each_step(runs):
 _BUDGETS = ("ROTATION_BYTES", "GRADIENT_BYTES", "BUFFER_BYTES")
 
 
-@pytest.mark.parametrize("budget", ["default", 0])  # the defaults rotate everything; 0: least
+# the defaults: sixteen parameter vectors, four gradient vectors, four buffer sets; 0: two, one,
+# one; "odd": room for thirteen and three, so twelve (a multiple of three) and three
+@pytest.mark.parametrize("budget", ["default", 0, "odd"])
 def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch, budget):
     if budget == 0:
         for name in _BUDGETS:
             monkeypatch.setattr(_fast.FastStep, name, 0)
+    if budget == "odd":
+        nbytes = 93 * 4  # the float32 parameters of _fit_adam's model
+        monkeypatch.setattr(_fast.FastStep, "ROTATION_BYTES", 13 * nbytes)
+        monkeypatch.setattr(_fast.FastStep, "GRADIENT_BYTES", 3 * nbytes)
     seen, updates, vectors, gradients = [], [], set(), set()
     original_sync = _fast.FastStep.sync
 
@@ -336,9 +342,12 @@ def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch,
     assert len(seen) == 15 and not updates
     swapped = _fit_adam([])
     assert len(updates) == 15
-    # five steps an epoch: six of the sixteen vectors and four gradient vectors, or round the
-    # rotation of two and one gradient vector
-    assert (len(vectors), len(gradients)) == ((6, 4) if budget else (2, 1))
+    # five steps an epoch: six of the sixteen (or twelve) vectors and every gradient vector,
+    # or round the rotation of two and one gradient vector
+    expected = {"default": (16, 4, 6), 0: (2, 1, 2), "odd": (12, 3, 6)}[budget]
+    _, flats, grads = swapped._fast_scratch[:3]
+    assert (len(flats), len(grads), len(vectors)) == expected
+    assert len(gradients) == expected[1]
     # batches of 16 rows and a last one of 6: four sets of buffers each, or one
     sets = swapped._fast_scratch[3]
     assert sorted(sets) == [6, 16]
@@ -430,6 +439,38 @@ def test_an_exception_mid_epoch_still_leaves_the_latest_weights(at):
                   callbacks=[_Stopper(at, error=True)])
     for a, b in zip(model.get_weights(), reference.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+class _InterruptedLoss(MeanSquaredError):
+    """Raises KeyboardInterrupt in the forward pass of step ``at`` (1-based)."""
+
+    def __init__(self, at):
+        super().__init__()
+        self.at, self.calls = at, 0
+
+    def __call__(self, y_true, y_pred):
+        self.calls += 1
+        if self.calls == self.at:
+            raise KeyboardInterrupt
+        return super().__call__(y_true, y_pred)
+
+
+@pytest.mark.parametrize("at", [2, 4, 8])
+def test_a_step_interrupted_midway_leaves_the_last_whole_gradient(at):
+    """With the gradient vectors rotating, the model's gradient after an interrupted fit is
+    that of the last step that finished, as without the rotation."""
+    x = _data(70, 6, seed=1, dtype=np.float32)
+    runs = []
+    for callbacks in ([], _weights_each_step([])):  # rotating, then one vector
+        model = rb.Sequential([Input(shape=(6,)), Dense(9, activation="relu"), Dense(2)],
+                              seed=5)
+        model.compile(Adam(0.01), _InterruptedLoss(at))
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(x, x[:, :2], batch_size=16, epochs=2, verbose=0, shuffle=False,
+                      callbacks=callbacks(model) if callable(callbacks) else callbacks)
+        runs.append(model.flat_parameters()[1].copy())
+    assert np.abs(runs[1]).max() > 0
+    np.testing.assert_array_equal(runs[0], runs[1])
 
 
 def test_which_callbacks_need_the_weights_between_steps():
