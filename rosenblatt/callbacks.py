@@ -103,7 +103,7 @@ class CallbackList:
 
     def read_weights_between_steps(self) -> bool:
         """Whether a callback's batch hooks (overridden from :class:`Callback`) may read the
-        model's weights."""
+        model's weights or its flat gradient vector."""
         return any(
             cb.batch_hooks_read_weights
             and (_overrides(cb, "on_train_batch_begin") or _overrides(cb, "on_train_batch_end"))
