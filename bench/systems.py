@@ -7,10 +7,10 @@ import importlib.util
 import warnings
 
 import numpy as np
+from rosenblatt.layers import Dense
 
 import rosenblatt as rb
-from rosenblatt import _kernels
-from rosenblatt.layers import Dense
+from rosenblatt import kernels as _kernels
 
 
 def has(module: str) -> bool:

@@ -12,10 +12,10 @@ Run: python examples/L08_backprop_trace.py [--seed 0]
 import argparse
 
 import numpy as np
-
-from rosenblatt import Sequential, Tensor
 from rosenblatt.explain import explain
 from rosenblatt.layers import Dense
+
+from rosenblatt import Sequential, Tensor
 
 
 def build_model(sizes=(3, 4, 4, 3, 2), seed=0):

@@ -10,11 +10,11 @@ Run: python examples/L09_gradient_descent_variants.py [--n 200] [--seed 0]
 import argparse
 
 import numpy as np
-
-from rosenblatt import Sequential
 from rosenblatt.classic import least_squares
 from rosenblatt.layers import Dense
 from rosenblatt.optimizers import SGD
+
+from rosenblatt import Sequential
 
 VARIANTS = {
     "batch": (None, 0.1, 400),

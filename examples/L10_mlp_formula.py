@@ -8,9 +8,9 @@ Run: python examples/L10_mlp_formula.py [--seed 0]
 import argparse
 
 import numpy as np
+from rosenblatt.layers import Dense
 
 from rosenblatt import Sequential
-from rosenblatt.layers import Dense
 
 
 def main(argv=None):

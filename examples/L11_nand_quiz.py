@@ -7,7 +7,6 @@ Run: python examples/L11_nand_quiz.py
 """
 
 import numpy as np
-
 from rosenblatt.classic import nand_interval
 from rosenblatt.classic.logic import tau
 

@@ -9,8 +9,9 @@ Run: python examples/L12_quiz_gradient.py
 
 import math
 
-from rosenblatt import Tensor
 from rosenblatt.micro import Value
+
+from rosenblatt import Tensor
 
 X1, X2 = 11.0, 5.0
 

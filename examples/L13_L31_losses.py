@@ -9,9 +9,9 @@ Run: python examples/L13_L31_losses.py
 """
 
 import numpy as np
+from rosenblatt.gradcheck import gradcheck
 
 from rosenblatt import Tensor, losses
-from rosenblatt.gradcheck import gradcheck
 
 Y_REG = np.array([[0.0], [1.0], [2.0], [3.0]])
 P_REG = np.array([[0.5], [1.0], [4.0], [1.5]])  # errors 0.5, 0, 2, -1.5

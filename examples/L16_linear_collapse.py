@@ -9,9 +9,9 @@ Run: python examples/L16_linear_collapse.py [--seed 0]
 import argparse
 
 import numpy as np
+from rosenblatt.layers import Dense
 
 from rosenblatt import Sequential
-from rosenblatt.layers import Dense
 
 
 def main(argv=None):

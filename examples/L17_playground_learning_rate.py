@@ -19,13 +19,13 @@ Run: python examples/L17_playground_learning_rate.py [--seed 10] [--epochs 300]
 import argparse
 
 import numpy as np
-
-from rosenblatt import Sequential
 from rosenblatt.callbacks import TargetReached
-from rosenblatt.datasets import FeatureMap, make, train_test_split
 from rosenblatt.initializers import RandomUniform
 from rosenblatt.layers import Dense
 from rosenblatt.optimizers import SGD
+
+from rosenblatt import Sequential
+from rosenblatt.datasets import FeatureMap, make, train_test_split
 
 FEATURES = ("x1^2", "x2^2")
 LEARNING_RATES = (0.01, 0.1, 1.0)

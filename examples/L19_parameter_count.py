@@ -5,8 +5,9 @@ Each layer has (inputs + 1) * units parameters: 3 * (4 + 1) = 15 and 1 * (3 + 1)
 Run: python examples/L19_parameter_count.py
 """
 
-from rosenblatt import Sequential
 from rosenblatt.layers import Dense
+
+from rosenblatt import Sequential
 
 
 def main(argv=None):

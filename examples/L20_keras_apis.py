@@ -10,10 +10,10 @@ Run: python examples/L20_keras_apis.py [--epochs 100]
 import argparse
 
 import numpy as np
+from rosenblatt.layers import Dense
 
 import rosenblatt as keras
 from rosenblatt import layers
-from rosenblatt.layers import Dense
 
 
 def sequential_api(n_features):

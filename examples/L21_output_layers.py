@@ -10,10 +10,10 @@ Run: python examples/L21_output_layers.py [--epochs 60] [--seed 0]
 import argparse
 
 import numpy as np
+from rosenblatt.layers import Dense
 
 from rosenblatt import Sequential
 from rosenblatt.datasets import blobs, make, moons, one_hot
-from rosenblatt.layers import Dense
 
 
 def network(n_inputs, output, seed):

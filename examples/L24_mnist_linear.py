@@ -12,11 +12,11 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from rosenblatt.layers import Dense
+from rosenblatt.optimizers import SGD
 
 from rosenblatt import Sequential
 from rosenblatt.datasets import load_mnist, train_test_split
-from rosenblatt.layers import Dense
-from rosenblatt.optimizers import SGD
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist"
 

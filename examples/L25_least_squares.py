@@ -9,12 +9,12 @@ Run: python examples/L25_least_squares.py [--n 100] [--seed 0]
 import argparse
 
 import numpy as np
-
-from rosenblatt import Sequential
 from rosenblatt.callbacks import GradientTolerance
 from rosenblatt.classic import LinearNeuron
 from rosenblatt.layers import Dense
 from rosenblatt.optimizers import SGD
+
+from rosenblatt import Sequential
 
 
 def main(argv=None):

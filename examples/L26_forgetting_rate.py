@@ -10,11 +10,11 @@ Run: python examples/L26_forgetting_rate.py [--forgetting-rate 0.05] [--tol 1e-3
 import argparse
 
 import numpy as np
-
-from rosenblatt import Sequential
 from rosenblatt.callbacks import ForgettingRate, LambdaCallback
 from rosenblatt.layers import Dense
 from rosenblatt.optimizers import SGD
+
+from rosenblatt import Sequential
 
 
 def main(argv=None):

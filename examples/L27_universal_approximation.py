@@ -10,11 +10,11 @@ Run: python examples/L27_universal_approximation.py [--units 2 8 32] [--epochs 3
 import argparse
 
 import numpy as np
-
-from rosenblatt import Sequential
 from rosenblatt.classic import least_squares
 from rosenblatt.layers import Dense
 from rosenblatt.optimizers import Adam
+
+from rosenblatt import Sequential
 
 
 def target(x):

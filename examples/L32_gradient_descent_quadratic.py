@@ -10,9 +10,9 @@ Run: python examples/L32_gradient_descent_quadratic.py [--C 2] [--steps 10]
 import argparse
 
 import numpy as np
+from rosenblatt.optimizers import SGD
 
 from rosenblatt import Tensor
-from rosenblatt.optimizers import SGD
 
 REGIMES = {"monotone": 0.5, "one step": 1.0, "oscillating": 1.5, "diverging": 2.5}
 

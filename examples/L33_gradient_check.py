@@ -10,7 +10,6 @@ Run: python examples/L33_gradient_check.py [--seed 0]
 import argparse
 
 import numpy as np
-
 from rosenblatt.gradcheck import gradcheck
 
 

@@ -14,7 +14,6 @@ Run: python examples/L34_optimizers.py
 """
 
 import numpy as np
-
 from rosenblatt.optimizers import SGD, Adagrad, Adam, RMSprop
 
 GRADIENTS = [np.array([1.0, -2.0]), np.array([0.5, 0.5]), np.array([-1.0, 3.0])]

@@ -12,9 +12,9 @@ Run: python examples/L35_initialization.py [--epochs 50]
 import argparse
 
 import numpy as np
+from rosenblatt.layers import Dense
 
 from rosenblatt import Sequential, initializers
-from rosenblatt.layers import Dense
 
 FAN_IN, FAN_OUT = 300, 200
 

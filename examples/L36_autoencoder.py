@@ -10,10 +10,10 @@ Run: python examples/L36_autoencoder.py [--epochs 40] [--seed 0]
 import argparse
 
 import numpy as np
+from rosenblatt.layers import Dense
 
 from rosenblatt import Sequential
 from rosenblatt.datasets import load_digits, train_test_split
-from rosenblatt.layers import Dense
 
 
 def autoencoder(n_inputs=64, code=8, seed=0):

@@ -8,10 +8,10 @@ import math
 
 import numpy as np
 import pytest
+from rosenblatt.gradcheck import gradcheck
 
 from rosenblatt import Tensor
 from rosenblatt import activations as A
-from rosenblatt.gradcheck import gradcheck
 
 TOL = 1e-6
 # points away from the kinks at 0 of relu, step, sign, leaky_relu and elu

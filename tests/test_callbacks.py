@@ -4,11 +4,11 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from rosenblatt.layers import Dense
+from rosenblatt.optimizers import SGD
 
 import rosenblatt as rb
 from rosenblatt import callbacks as cb
-from rosenblatt.layers import Dense
-from rosenblatt.optimizers import SGD
 
 
 def _linear_data(n=40, seed=0):

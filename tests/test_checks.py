@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rosenblatt._checks import check_finite
+from rosenblatt.base.checks import check_finite
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (10, 80), (400, 500)],

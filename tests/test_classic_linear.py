@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from rosenblatt.classic import LinearNeuron, least_squares
 
 

@@ -5,7 +5,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 from rosenblatt.classic import Interval, format_truth_tables, gate, gates, nand_interval
 from rosenblatt.classic.logic import BETA_XOR, sigmoid
 

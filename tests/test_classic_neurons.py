@@ -4,7 +4,6 @@ import itertools
 
 import numpy as np
 import pytest
-
 from rosenblatt.classic import Hebbian, McCullochPitts
 
 ROWS = [(0, 0), (0, 1), (1, 0), (1, 1)]

@@ -5,7 +5,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 from rosenblatt.classic import Perceptron, gate_data, perceptron_report
 
 SEPARABLE = ["and", "or", "nand", "not"]

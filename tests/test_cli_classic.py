@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from rosenblatt.classic import gates
+
 from rosenblatt.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,11 +6,11 @@ import itertools
 
 import numpy as np
 import pytest
-
 from rosenblatt.explain import BackpropTrace, explain
 from rosenblatt.layers import Activation, Dense, Dropout
-from rosenblatt.models import Sequential
 from rosenblatt.tensor import Tensor
+
+from rosenblatt.models import Sequential
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu"]
 HIDDEN = [[3], [4, 3], [3, 4, 2]]

@@ -10,12 +10,14 @@ size threshold would otherwise keep from these small models.
 
 import numpy as np
 import pytest
-
-import rosenblatt as rb
-from rosenblatt import _fast, _kernels, training
 from rosenblatt.layers import Activation, Dense, Dropout, Flatten, Input
 from rosenblatt.losses import CategoricalCrossentropy, Huber, MeanSquaredError
 from rosenblatt.optimizers import SGD, Adam
+
+import rosenblatt as rb
+from rosenblatt import kernels as _kernels
+from rosenblatt._fast import step as _fast
+from rosenblatt.training import loop as training
 
 
 @pytest.fixture(autouse=True, params=["numpy", "compiled"])

@@ -4,11 +4,11 @@ float64, tight tolerance), pass central-difference checks, and reject bad input.
 
 import numpy as np
 import pytest
+from rosenblatt.fused import dense, sigmoid_binary_cross_entropy, softmax_cross_entropy
+from rosenblatt.gradcheck import gradcheck
 
 from rosenblatt import Tensor, fused
 from rosenblatt import activations as A
-from rosenblatt.fused import dense, sigmoid_binary_cross_entropy, softmax_cross_entropy
-from rosenblatt.gradcheck import gradcheck
 
 TOL = 1e-6
 RTOL = 1e-12

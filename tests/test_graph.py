@@ -1,6 +1,6 @@
 """The shared graph ordering used by Tensor, Value and the functional API."""
 
-from rosenblatt._graph import topological_order
+from rosenblatt.base.topology import topological_order
 
 
 def test_every_node_comes_after_its_parents_once():

@@ -6,8 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
-from rosenblatt import initializers
 from rosenblatt.initializers import (
     Constant,
     GlorotNormal,
@@ -23,6 +21,8 @@ from rosenblatt.initializers import (
     Zeros,
     compute_fans,
 )
+
+from rosenblatt import initializers
 
 SHAPE = (400, 600)  # fan_in 400, fan_out 600
 N = SHAPE[0] * SHAPE[1]

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 import rosenblatt
-from rosenblatt import _kernels, optimizers
+from rosenblatt import optimizers
+from rosenblatt import kernels as _kernels
 
 needs_numba = pytest.mark.skipif(importlib.util.find_spec("numba") is None,
                                  reason="numba is not installed")
@@ -122,8 +123,8 @@ def test_the_switch_turns_the_kernels_off(monkeypatch):
 def test_without_numba_the_numpy_update_runs(monkeypatch):
     expected, _ = _steps(MAKERS["adam"], np.float32, False, monkeypatch)
     monkeypatch.setitem(sys.modules, "numba", None)  # import numba now fails
-    monkeypatch.delitem(sys.modules, "rosenblatt._numba_kernels", raising=False)
-    monkeypatch.delattr(rosenblatt, "_numba_kernels", raising=False)
+    monkeypatch.delitem(sys.modules, "rosenblatt.kernels.numba_loops", raising=False)
+    monkeypatch.delattr(rosenblatt.kernels, "numba_loops", raising=False)
     monkeypatch.setattr(_kernels, "_module", None)
     got, _ = _steps(MAKERS["adam"], np.float32, True, monkeypatch)
     assert _kernels._module is False and not _kernels.available()
@@ -222,7 +223,8 @@ def test_all_finite_finds_nan_and_both_infinities(dtype):
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("name", ["linear", "relu", "tanh", "sigmoid", "softmax"])
 def test_bias_activation_row_equals_the_activation_of_z_plus_b(dtype, bias, name):
-    from rosenblatt import _rows, activations
+    from rosenblatt import activations
+    from rosenblatt._fast import rows as _rows
 
     act = activations.get(name)
     z, b = _logits(dtype, rows=1, cols=40, seed=5)
@@ -238,7 +240,8 @@ def test_bias_activation_row_equals_the_activation_of_z_plus_b(dtype, bias, name
 
 @needs_numba
 def test_bias_activation_row_keeps_nan_like_numpy():
-    from rosenblatt import _rows, activations
+    from rosenblatt import activations
+    from rosenblatt._fast import rows as _rows
 
     for act in (activations.relu, activations.tanh, activations.sigmoid):
         z = np.array([1.0, np.nan, -2.0], np.float32)

@@ -4,10 +4,10 @@ import inspect
 
 import numpy as np
 import pytest
-
-from rosenblatt import initializers, layers, regularizers
 from rosenblatt.functional import SymbolicTensor
 from rosenblatt.layers import Activation, Dense, Dropout, Flatten, Input, InputLayer
+
+from rosenblatt import initializers, layers, regularizers
 
 
 def _sigmoid(z):

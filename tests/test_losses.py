@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 import pytest
+from rosenblatt.gradcheck import gradcheck
 
 from rosenblatt import Tensor
 from rosenblatt import losses as L
-from rosenblatt.gradcheck import gradcheck
 
 TOL = 1e-6
 

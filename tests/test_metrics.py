@@ -6,8 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
-from rosenblatt import metrics
 from rosenblatt.metrics import (
     Accuracy,
     BinaryAccuracy,
@@ -19,6 +17,8 @@ from rosenblatt.metrics import (
     RootMeanSquaredError,
     SparseCategoricalAccuracy,
 )
+
+from rosenblatt import metrics
 
 
 def test_docstring_examples():

@@ -6,7 +6,6 @@ import operator
 
 import numpy as np
 import pytest
-
 import rosenblatt.micro
 from rosenblatt.micro import Value
 

@@ -3,10 +3,10 @@
 
 import numpy as np
 import pytest
-
-import rosenblatt as rb
 from rosenblatt.layers import Dense, Dropout, Input
 from rosenblatt.tensor import Tensor
+
+import rosenblatt as rb
 
 
 def _sigmoid(z):

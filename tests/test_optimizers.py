@@ -8,9 +8,9 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from rosenblatt.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 
 from rosenblatt import optimizers, schedules
-from rosenblatt.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 
 G = (0.5, -1.0, 2.0)  # the gradient sequence of the hand computations
 EPS_ADAM = 1e-8
@@ -572,7 +572,7 @@ def test_bad_schedule_values_and_states():
     lambda: optimizers.AdamW(0.01, weight_decay=0.1),
 ])
 def test_a_step_from_sources_equals_the_step_in_place(make, kernels, monkeypatch):
-    from rosenblatt import _kernels
+    from rosenblatt import kernels as _kernels
 
     monkeypatch.setattr(_kernels, "ENABLED", kernels)
     n = _kernels.MIN_SIZE + 3  # large enough for the compiled Adam

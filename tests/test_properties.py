@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from rosenblatt.gradcheck import gradcheck
 
 from rosenblatt import Tensor, getitem, ops
-from rosenblatt.gradcheck import gradcheck
 
 TOL = 1e-6
 SETTINGS = settings(max_examples=40, deadline=None)

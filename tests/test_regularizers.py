@@ -5,9 +5,9 @@ import json
 
 import numpy as np
 import pytest
+from rosenblatt.regularizers import L1, L1L2, L2
 
 from rosenblatt import regularizers
-from rosenblatt.regularizers import L1, L1L2, L2
 
 W = np.array([[0.5, -1.5, 2.0], [-0.25, 1.0, -3.0]])  # sum |W| = 8.25, sum W^2 = 16.5625
 

@@ -8,10 +8,11 @@ take the compiled path.
 
 import numpy as np
 import pytest
+from rosenblatt.layers import Activation, Dense, Dropout, Flatten, Input
 
 import rosenblatt as rb
-from rosenblatt import _kernels, _rows
-from rosenblatt.layers import Activation, Dense, Dropout, Flatten, Input
+from rosenblatt import kernels as _kernels
+from rosenblatt._fast import rows as _rows
 
 ACTIVATIONS = ["linear", "relu", "tanh", "sigmoid", "softmax"]
 

@@ -5,10 +5,10 @@ import zipfile
 
 import numpy as np
 import pytest
-
-import rosenblatt as rb
 from rosenblatt.layers import Dense, Dropout, Input
 from rosenblatt.optimizers import SGD, Adam
+
+import rosenblatt as rb
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(40, 3))

@@ -6,8 +6,6 @@ import math
 
 import numpy as np
 import pytest
-
-from rosenblatt import schedules
 from rosenblatt.schedules import (
     Constant,
     ExponentialDecay,
@@ -15,6 +13,8 @@ from rosenblatt.schedules import (
     PiecewiseConstantDecay,
     StepDecay,
 )
+
+from rosenblatt import schedules
 
 
 def test_docstring_examples():

@@ -4,9 +4,9 @@ hand-counted scatter of indexing (an element picked k times gets gradient k).
 
 import numpy as np
 import pytest
+from rosenblatt.gradcheck import gradcheck
 
 from rosenblatt import Tensor, concatenate, getitem, reshape, stack, transpose
-from rosenblatt.gradcheck import gradcheck
 
 TOL = 1e-6
 

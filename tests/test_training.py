@@ -8,12 +8,13 @@ import re
 
 import numpy as np
 import pytest
-
-import rosenblatt as rb
-from rosenblatt import _fast, training
 from rosenblatt.callbacks import LambdaCallback
 from rosenblatt.layers import Dense, Dropout, Input
 from rosenblatt.optimizers import SGD, Adam
+
+import rosenblatt as rb
+from rosenblatt._fast import step as _fast
+from rosenblatt.training import loop as training
 
 
 def _sigmoid(z):

@@ -13,7 +13,7 @@ import itertools
 
 import numpy as np
 
-from rosenblatt._checks import check_positive
+from rosenblatt.base.checks import check_positive
 
 # The default network of ``rosenblatt explain``: 2-2-1, Dense kernels (in, out) and biases.
 DEFAULT_KERNELS = ([[0.5, -0.3], [0.2, 0.8]], [[1.0], [-1.5]])
@@ -92,7 +92,7 @@ def add_parser(subparsers) -> None:
 
 
 def _explain(args) -> int:
-    from rosenblatt.explain import explain
+    from rosenblatt.teaching.explain import explain
 
     x = DEFAULT_X if args.x is None else tuple(args.x)
     y = DEFAULT_Y if args.y is None else tuple(args.y)
@@ -117,14 +117,14 @@ def _random_weights(sizes: list[int], seed: int):
 
 
 def _gates(args) -> int:
-    from rosenblatt.classic import format_truth_tables
+    from rosenblatt.teaching.classic import format_truth_tables
 
     print(format_truth_tables())
     return 0
 
 
 def _perceptron(args) -> int:
-    from rosenblatt.classic import perceptron_report
+    from rosenblatt.teaching.classic import perceptron_report
 
     check_positive(args.epochs, "--epochs", integer=True)
     check_positive(args.learning_rate, "--learning-rate")

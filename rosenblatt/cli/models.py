@@ -100,7 +100,7 @@ def load_data(args):
 
 def build_model(args, n_inputs: int, task: str, n_classes: int):
     import rosenblatt as rb
-    from rosenblatt.layers import Dense
+    from rosenblatt.nn.layers import Dense
 
     sizes = [int(s) for s in args.layers.split(",") if s.strip()] if args.layers else []
     model = rb.Sequential(seed=args.seed)

@@ -4,8 +4,9 @@ to prepare them (split, feature crosses, one-hot labels, standardization).
 Every generator and loader returns ``(x, y)`` NumPy arrays with ``x`` float32.
 """
 
+from rosenblatt.nn.features import FEATURES, FeatureMap, features, polynomial_features
+
 from .catalog import DATASETS, REGRESSION, is_regression, make
-from .features import FEATURES, FeatureMap, features, polynomial_features
 from .gates import GATES, logic_gate
 from .idx import load_idx, load_mnist
 from .loaders import load_csv, load_digits

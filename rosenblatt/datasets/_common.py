@@ -6,7 +6,7 @@ import numbers
 
 import numpy as np
 
-from .._checks import check_choice, check_in_range, check_positive
+from rosenblatt.base.checks import check_choice, check_in_range, check_positive
 
 LABELS = ("bipolar", "binary")
 
@@ -45,11 +45,6 @@ def encode_sign(sign: np.ndarray, labels: str) -> np.ndarray:
     """Turn +1/-1 class signs into int64 labels: bipolar keeps them, binary maps -1 to 0."""
     sign = np.asarray(sign, dtype=np.int64)
     return sign if labels == "bipolar" else (sign + 1) // 2
-
-
-def float_like(x: np.ndarray) -> np.ndarray:
-    """``x`` as float64 if it already is, else as float32 (the library's default dtype)."""
-    return x.astype(np.float64 if x.dtype == np.float64 else np.float32, copy=False)
 
 
 def finish(x: np.ndarray, y: np.ndarray, shuffle: bool, rng: np.random.Generator):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .._registry import Registry
+from rosenblatt.base.registry import Registry
+
 from . import playground, toy
 
 DATASETS = Registry("dataset")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_choice
-from .._registry import Registry
+from rosenblatt.base.checks import check_choice
+from rosenblatt.base.registry import Registry
 
 GATES = Registry("logic gate")
 for _name, _column in {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .._checks import check_choice
+from rosenblatt.base.checks import check_choice
 
 IDX_TYPES = {
     0x08: np.dtype(">u1"),

@@ -7,8 +7,9 @@ import numbers
 
 import numpy as np
 
-from .._checks import as_array, check_positive, check_same_length
-from ._common import float_like, rng_from
+from rosenblatt.base.checks import as_array, check_positive, check_same_length, float_like
+
+from ._common import rng_from
 
 
 def _check_ratio(ratio) -> float:

@@ -6,7 +6,8 @@ import numbers
 
 import numpy as np
 
-from .._checks import as_array, check_positive
+from rosenblatt.base.checks import as_array, check_positive
+
 from ._common import check_args, encode_sign, finish, rng_from
 
 

@@ -11,7 +11,7 @@ import math
 import os
 from pathlib import Path
 
-from rosenblatt._checks import describe
+from rosenblatt.base.checks import describe
 
 ORANGE = "#f59322"
 BLUE = "#0877bd"

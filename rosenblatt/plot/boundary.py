@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from rosenblatt._checks import as_array, check_same_length, describe
+from rosenblatt.base.checks import as_array, check_same_length, describe
 from rosenblatt.plot._figure import (
     CLASS_COLORS,
     check_save,

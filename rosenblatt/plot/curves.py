@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from rosenblatt._checks import as_array, describe
+from rosenblatt.base.checks import as_array, describe
 from rosenblatt.plot._figure import BLUE, ORANGE, check_save, finish, panels
 
 ELEMENTWISE_ACTIVATIONS = (
@@ -89,7 +89,7 @@ def activations(names=None, save=None):
     Lectures 000, 001, 002 and 004 (activation functions, L06).
     """
     path = check_save(save)
-    from rosenblatt import activations as registry
+    from rosenblatt.nn import activations as registry
 
     names = list(ELEMENTWISE_ACTIVATIONS) if names is None else _names(names)
     functions = [registry.get(name) for name in names]

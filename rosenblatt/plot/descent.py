@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from rosenblatt._checks import check_positive
+from rosenblatt.base.checks import check_positive
 from rosenblatt.plot._figure import BLUE, ORANGE, check_save, finish, pyplot
 
 

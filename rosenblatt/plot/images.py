@@ -8,7 +8,7 @@ import numbers
 
 import numpy as np
 
-from rosenblatt._checks import as_array, check_same_length
+from rosenblatt.base.checks import as_array, check_same_length
 from rosenblatt.plot._figure import check_save, finish, panels
 
 KNOWN_SHAPES = {64: (8, 8), 784: (28, 28)}

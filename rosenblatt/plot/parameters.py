@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from rosenblatt._checks import describe
+from rosenblatt.base.checks import describe
 from rosenblatt.plot._figure import (
     BLUE,
     GREY,

@@ -1,0 +1,299 @@
+"""Models: ``Sequential``, functional ``Model(inputs, outputs)`` and subclassed ``Model``.
+
+The three Keras APIs of lecture 002. Whatever the API, a built model keeps its trainable
+weights as views into one flat vector theta, and their gradients in a matching flat vector,
+so the optimizer updates every parameter in a few in-place operations (lecture 004: "[W, B]
+is the concatenation of the unknown parameters").
+
+>>> from rosenblatt.layers import Dense
+>>> model = Sequential([Dense(3, activation="relu", input_dim=4), Dense(1)])
+>>> model.count_params()   # (4 + 1) * 3 + (3 + 1) * 1, lecture 002's 19
+19
+"""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+
+from rosenblatt.autodiff.tensor import Tensor, no_grad, resolve_dtype
+from rosenblatt.base.random import make_rng
+from rosenblatt.models import saving
+from rosenblatt.models.summary import summary_text
+from rosenblatt.nn import activations, losses, optimizers
+from rosenblatt.nn import metrics as metrics_module
+from rosenblatt.nn.functional import Graph
+from rosenblatt.nn.layers import Dense, InputLayer, Layer, context, unique_name
+from rosenblatt.nn.symbolic import SymbolicTensor
+from rosenblatt.training import loop as training
+
+
+class Model:
+    """A network of layers with compile / fit / evaluate / predict.
+
+    ``Model(inputs, outputs)`` builds a functional model from symbolic tensors; a subclass
+    assigns layers as attributes in ``__init__`` (they are tracked) and defines ``call``.
+
+    Args:
+        inputs, outputs: for the functional API, from ``Input(...)`` and layer calls.
+        name: the model's name. seed: int or Generator for weights, shuffling and dropout
+            (default: drawn from the global generator, see ``rosenblatt.set_seed``).
+    """
+
+    def __init__(self, inputs=None, outputs=None, name=None, seed=None):
+        object.__setattr__(self, "_tracked", [])
+        self.name = name or unique_name(type(self).__name__.lower() if type(self) is not Model
+                                        else "functional")
+        self.seed = seed if not isinstance(seed, np.random.Generator) else None
+        self._rng = make_rng(seed)
+        self.optimizer = self.loss = None
+        self.compiled_metrics: list = []
+        self.stop_training = False
+        self.stop_reason = None
+        self.history = None
+        # the input features (rosenblatt.nn.features.FeatureMap) raw points are mapped through
+        # before the first layer, when the model was trained on crossed features; saved with it
+        self.feature_map = None
+        self._flat = None
+        self._graph = None
+        self.input_shape = None
+        if inputs is not None or outputs is not None:
+            self._graph = Graph(inputs, outputs)
+            self.input_shape = tuple(self._graph.inputs[0].shape[1:])
+            self._graph.build(self._rng)
+
+    def __setattr__(self, name, value):
+        if isinstance(value, (Layer, Model)) and value not in getattr(self, "_tracked", []):
+            self.__dict__.setdefault("_tracked", []).append(value)
+        object.__setattr__(self, name, value)
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def layers(self) -> list:
+        if self._graph is not None:
+            return list(self._graph.layers)
+        return [t for t in self._tracked if isinstance(t, Layer)]
+
+    @property
+    def built(self) -> bool:
+        return self.input_shape is not None and all(layer.built for layer in self.layers)
+
+    def build(self, input_shape) -> None:
+        """Create every weight for inputs of ``input_shape`` (no batch axis)."""
+        input_shape = tuple(int(n) for n in input_shape)
+        with context(rng=self._rng, training=False), no_grad():
+            self._call_user(Tensor(np.zeros((1, *input_shape), dtype=self._dtype())), False)
+        self.input_shape = input_shape
+
+    def _dtype(self):
+        """The float type of the first computing layer (an Input's default does not count)."""
+        for layer in self.layers:
+            if not isinstance(layer, InputLayer):
+                return layer.dtype
+        return resolve_dtype(None)
+
+    def call(self, inputs, training=False):
+        """The forward computation on tensors (subclasses override it)."""
+        if self._graph is None:
+            raise NotImplementedError(f"{type(self).__name__} must define call(self, inputs)")
+        return self._graph.run([inputs], training)[0]
+
+    def __call__(self, inputs, training=None):
+        if isinstance(inputs, SymbolicTensor):
+            raise TypeError("calling a model on symbolic tensors is not supported")
+        x = inputs if isinstance(inputs, Tensor) else Tensor(inputs, dtype=self._dtype())
+        with context(rng=self._rng, training=bool(training)):
+            return self._call_user(x, bool(training))
+
+    def forward(self, x: Tensor, training: bool, logits: bool = False) -> Tensor:
+        """Run the model on a tensor; ``logits`` makes the output Dense layer skip its
+        activation (it is fused into the loss)."""
+        with context(rng=self._rng, training=training):
+            if self._graph is not None:
+                return self._graph.run([x], training, logits)[0]
+            return self._call_user(x, training)
+
+    def _call_user(self, x, training):
+        """A subclass's ``call``, given ``training`` only if its signature takes it."""
+        if "training" in inspect.signature(self.call).parameters:
+            return self.call(x, training=training)
+        return self.call(x)
+
+    def infer(self, x: np.ndarray) -> np.ndarray:
+        """Outputs for a plain array, without building a graph."""
+        if self._graph is not None:
+            return self._graph.infer([x])[0]
+        with no_grad():
+            return self.forward(Tensor(x), training=False).data
+
+    def chain(self):
+        """The layers in order when the model is a plain chain, each used once, else None."""
+        if type(self) is not Model or self._graph is None:
+            return None  # a subclassed model's call is Python code
+        nodes = self._graph.nodes
+        if any(node.inputs != (prev,) for prev, node in zip(nodes, nodes[1:], strict=False)):
+            return None
+        return _used_once([node.layer for node in nodes if not isinstance(node.layer, InputLayer)])
+
+    def output_layer(self):
+        """The layer computing the output, when there is exactly one (else None)."""
+        if self._graph is not None:
+            return self._graph.outputs[0].layer
+        return None
+
+    @property
+    def output_shape(self):
+        if not self.built:
+            return None
+        with no_grad():
+            return (None, *self.infer(np.zeros((1, *self.input_shape), self._dtype())).shape[1:])
+
+    # ------------------------------------------------------------------ weights
+    @property
+    def weights(self) -> list[Tensor]:
+        return [w for layer in self.layers for w in layer.weights]
+
+    @property
+    def trainable_weights(self) -> list[Tensor]:
+        return [w for layer in self.layers for w in layer.trainable_weights]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of all weights, layer by layer (Dense: kernel (in, out), then bias (out,))."""
+        return [w.data.copy() for w in self.weights]
+
+    def set_weights(self, values) -> None:
+        """Overwrite all weights in place (the layout of ``get_weights``), shapes checked."""
+        values = list(values)
+        weights = self.weights
+        if len(values) != len(weights):
+            raise ValueError(f"set_weights: expected {len(weights)} arrays, got {len(values)}")
+        for w, v in zip(weights, values, strict=True):
+            if np.shape(v) != w.data.shape:
+                raise ValueError(
+                    f"set_weights: {w.name!r} has shape {w.data.shape}, got {np.shape(v)}"
+                )
+        for w, v in zip(weights, values, strict=True):
+            w.data[...] = v
+
+    def count_params(self) -> int:
+        """The number of weights and biases: sum over layers of (inputs + 1) * units."""
+        if not self.built:
+            raise ValueError(
+                f"model {self.name!r} is not built yet: give the first layer input_shape / "
+                f"input_dim, call build(input_shape), or fit it first"
+            )
+        return int(sum(w.data.size for w in self.weights))
+
+    def flat_parameters(self):
+        """(theta, grad): the flat parameter and gradient vectors, made on first use.
+
+        Every trainable weight becomes a view into theta and has a matching view into grad.
+        """
+        trainable = self.trainable_weights
+        if self._flat is None or [id(w) for w in trainable] != self._flat[2]:
+            dtype = trainable[0].data.dtype if trainable else np.float32
+            theta = np.concatenate([w.data.ravel() for w in trainable]).astype(dtype)
+            grad = np.zeros_like(theta)
+            views, offset = [], 0
+            for w in trainable:
+                n = w.data.size
+                w.data = theta[offset:offset + n].reshape(w.data.shape)
+                views.append(grad[offset:offset + n].reshape(w.data.shape))
+                offset += n
+            self._flat = (theta, grad, [id(w) for w in trainable], views)
+        return self._flat[0], self._flat[1]
+
+    def grad_views(self) -> list[np.ndarray]:
+        self.flat_parameters()
+        return self._flat[3]
+
+    # ------------------------------------------------------------------ training API
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
+        """Choose the optimizer, loss and metrics (names or objects), as in Keras."""
+        if loss is None:
+            raise ValueError("compile: loss is required, e.g. loss='mean_squared_error'")
+        if metrics is not None and not isinstance(metrics, (list, tuple)):
+            metrics = [metrics]
+        chosen = (optimizers.get(optimizer), losses.get(loss),
+                  [metrics_module.get(m) for m in (metrics or [])])
+        self.optimizer, self.loss, self.compiled_metrics = chosen  # all valid: none half-set
+
+    def fused_output(self):
+        """The output activation fused into the loss, or None.
+
+        softmax + categorical cross-entropy and sigmoid + binary cross-entropy are computed
+        from the logits in one stable primitive.
+        """
+        layer = self.output_layer()
+        if not isinstance(layer, Dense) or getattr(self.loss, "from_logits", True):
+            return None
+        if layer.activation is activations.softmax_activation and isinstance(
+            self.loss, (losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy)
+        ):
+            return "softmax"
+        if layer.activation is activations.sigmoid and isinstance(
+            self.loss, losses.BinaryCrossentropy
+        ):
+            return "sigmoid"
+        return None
+
+    def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+        """Train for ``epochs``; returns a :class:`~rosenblatt.callbacks.History`.
+
+        ``batch_size=None`` is batch gradient descent (all samples per step), ``1`` stochastic
+        gradient descent, anything else mini-batch (lectures 000, 001).
+        """
+        return training.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+                            callbacks=callbacks, validation_split=validation_split,
+                            validation_data=validation_data, shuffle=shuffle,
+                            initial_epoch=initial_epoch)
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, return_dict=False):
+        """The loss (and metrics) on ``x, y``: a float, or [loss, *metrics] with metrics."""
+        return training.evaluate(self, x, y, batch_size=batch_size, return_dict=return_dict)
+
+    def predict(self, x, batch_size=None, verbose=0):
+        """Outputs as a NumPy array; a single sample (shape = input shape) gives one row."""
+        return training.predict(self, x, batch_size=batch_size)
+
+    def summary(self, print_fn=print) -> str:
+        """Print each layer's name, type, output shape and parameter count, and the totals."""
+        text = summary_text(self)
+        if print_fn is not None:
+            print_fn(text)
+        return text
+
+    # ------------------------------------------------------------------ saving
+    def save(self, path, include_optimizer: bool = True) -> None:
+        """Write architecture (JSON), weights and optimizer state to one ``.npz`` file."""
+        saving.save_model(self, path, include_optimizer=include_optimizer)
+
+    def save_weights(self, path) -> None:
+        saving.save_weights(self, path)
+
+    def load_weights(self, path) -> None:
+        saving.load_weights(self, path)
+
+    def get_config(self) -> dict:
+        if self._graph is None:
+            raise TypeError(
+                f"{type(self).__name__} is a subclassed model: its architecture is Python code. "
+                "Save its weights with save_weights() and rebuild it in code"
+            )
+        return {"name": self.name, "seed": self.seed, **self._graph.get_config()}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        graph = Graph.from_config(config)
+        return Model(graph.inputs, graph.outputs, name=config.get("name"), seed=config.get("seed"))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+def _used_once(layers: list):
+    """``layers``, or None when one appears twice (its gradient then accumulates over the uses,
+    which only the general path does)."""
+    return layers if len({id(layer) for layer in layers}) == len(layers) else None

@@ -1,0 +1,99 @@
+"""``Sequential``: a plain stack of layers, each feeding the next (lecture 002's first API)."""
+
+from __future__ import annotations
+
+from rosenblatt.models.model import Model, _used_once
+from rosenblatt.nn import layers
+from rosenblatt.nn.layers import InputLayer, Layer, context
+from rosenblatt.nn.symbolic import SymbolicTensor
+
+
+class Sequential(Model):
+    """A plain stack of layers, each feeding the next (lecture 002's Sequential API).
+
+    >>> from rosenblatt.layers import Dense
+    >>> model = Sequential()
+    >>> model.add(Dense(4, input_dim=2, activation="tanh"))
+    >>> model.add(Dense(1, activation="sigmoid"))
+    >>> model.predict(np.zeros((3, 2))).shape
+    (3, 1)
+    """
+
+    def __init__(self, layers=None, name=None, seed=None):
+        super().__init__(name=name, seed=seed)
+        self._layers: list[Layer] = []
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer) -> None:
+        """Append a layer (or an ``Input(...)``, which sets the input shape)."""
+        if isinstance(layer, SymbolicTensor) and isinstance(layer.layer, InputLayer):
+            if self._layers:
+                raise ValueError("add: an Input can only be the first element of a Sequential")
+            self.input_shape = tuple(layer.shape[1:])
+            return
+        if not isinstance(layer, Layer):
+            raise TypeError(f"add: expected a Layer, got {type(layer).__name__}")
+        if isinstance(layer, InputLayer):
+            self.input_shape = tuple(layer.input_shape_arg)
+            return
+        if not self._layers and self.input_shape is None and layer.input_shape_arg is not None:
+            self.input_shape = tuple(layer.input_shape_arg)
+        self._layers.append(layer)
+        object.__setattr__(self, "_flat", None)
+        if self.input_shape is not None:
+            self.build(self.input_shape)
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    def build(self, input_shape) -> None:
+        shape = tuple(int(n) for n in input_shape)
+        self.input_shape = shape
+        for layer in self._layers:
+            layer.ensure_built(shape, self._rng)
+            shape = layer.compute_output_shape(shape)
+
+    def call(self, inputs, training=False):
+        x = inputs
+        for layer in self._layers:
+            x = layer(x, training=training)
+        return x
+
+    def forward(self, x, training, logits=False):
+        with context(rng=self._rng, training=training):
+            for layer in self._layers[:-1]:
+                x = layer(x, training=training)
+            last = self._layers[-1]
+            if logits:
+                last._check_input(x.shape)
+                return last.call(x, training=training, logits=True)
+            return last(x, training=training)
+
+    def infer(self, x):
+        for layer in self._layers:
+            x = layer.infer(x)
+        return x
+
+    def chain(self):
+        return _used_once(self.layers) if type(self) is Sequential else None
+
+    def output_layer(self):
+        return self._layers[-1] if self._layers else None
+
+    def get_config(self):
+        config = {"name": self.name, "seed": self.seed,
+                  "layers": [layers.serialize(layer) for layer in self._layers]}
+        if self.input_shape is not None:
+            config["input_shape"] = list(self.input_shape)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        model = cls(name=config.get("name"), seed=config.get("seed"))
+        if config.get("input_shape") is not None:
+            model.input_shape = tuple(config["input_shape"])
+        for spec in config["layers"]:
+            model.add(layers.deserialize(spec))
+        return model

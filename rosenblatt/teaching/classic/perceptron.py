@@ -1,0 +1,272 @@
+"""Rosenblatt's perceptron (1958) trained by his error-correction rule, and a text report of
+that training on the Boolean gates of the notes."""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from rosenblatt.base.checks import (
+    as_array,
+    check_choice,
+    check_positive,
+    check_same_length,
+    describe,
+)
+from rosenblatt.base.registry import Registry
+
+from ._common import accuracy, check_fitted, check_n_features, make_rng
+
+_INITS = ("zeros", "random")
+
+
+class Perceptron:
+    """A threshold unit trained by the perceptron rule, one sample at a time.
+
+    **Formula** (lecture 000, Rosenblatt 1958; lecture 004 for the {-1, 1} form)::
+
+        y(x) = 1 if w . x - T >= 0 else 0          (labels {0, 1})
+        y(x) = sign(w . x - T), sign(0) = 1         (labels {-1, 1})
+        w <- w + alpha (d(x) - y(x)) x              on every sample, right or wrong
+        T <- T - alpha (d(x) - y(x))                (T learned as a bias b = -T with input x0 = 1)
+
+    Training passes over the samples in epochs and stops after the first epoch without a
+    mistake. It converges when the classes are linearly separable (the perceptron convergence
+    theorem); on data that are not, such as XOR (Minsky and Papert), it runs ``max_epochs``
+    epochs and reports ``converged_ = False`` rather than raising.
+
+    Args:
+        learning_rate: ``alpha > 0``.
+        max_epochs: the most passes over the data.
+        threshold: ``None`` learns T; a number fixes T and learns only ``w``.
+        shuffle: visit the samples in a new random order every epoch.
+        random_state: None, an int or a ``np.random.Generator`` (for ``shuffle`` and
+            ``init='random'``); the same seed gives identical results.
+        init: ``'zeros'`` or ``'random'`` (w and a learned T drawn from N(0, 0.1^2)).
+
+    Fitted attributes: ``coef_`` (d,), ``intercept_`` (b = -T), ``threshold_`` (T),
+    ``classes_`` ([0, 1] or [-1, 1], the encoding found in ``y``), ``converged_``,
+    ``n_epochs_`` (epochs run: when converged, the epoch without mistakes), ``errors_``
+    (mistakes per epoch, a list).
+
+    >>> X = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    >>> p = Perceptron().fit(X, [0, 0, 0, 1])
+    >>> p.converged_, p.predict(X).tolist()
+    (True, [0, 0, 0, 1])
+
+    Lecture examples L03, L04.
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 1.0,
+        max_epochs: int = 100,
+        threshold: float | None = None,
+        shuffle: bool = False,
+        random_state=None,
+        init: str = "zeros",
+    ):
+        self.learning_rate = learning_rate
+        self.max_epochs = max_epochs
+        self.threshold = threshold
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.init = init
+
+    def fit(self, X, y) -> Perceptron:
+        """Train on ``X`` (n, d) and labels ``y`` (n,) in {0, 1} or {-1, 1}. Returns self."""
+        self._check_params()
+        X = as_array(X, "X", dtype=np.float64, ndim=2)
+        y = as_array(y, "y", ndim=1)
+        check_same_length(X, y, "X", "y")
+        if len(X) == 0:
+            raise ValueError("X: expected at least one sample, got shape (0, ...)")
+        low = _label_encoding(y)
+        y = y.astype(np.int64)
+        rng = make_rng(self.random_state)
+        W, b = self._initial_weights(X.shape[1], rng)
+        errors = []
+        for _ in range(self.max_epochs):
+            order = rng.permutation(len(X)) if self.shuffle else range(len(X))
+            errors.append(self._epoch(X, y, W, b, order, low))
+            if errors[-1] == 0:
+                break
+        self.coef_ = W
+        self.intercept_ = float(b[0]) + 0.0  # + 0.0 turns -0.0 into 0.0
+        self.threshold_ = 0.0 - self.intercept_
+        self.classes_ = np.array([low, 1])
+        self.errors_ = errors
+        self.n_epochs_ = len(errors)
+        self.converged_ = errors[-1] == 0
+        return self
+
+    def _epoch(self, X, d, W, b, order, low) -> int:
+        """One pass of the rule over ``order``, updating W and b in place; returns mistakes."""
+        eta = self.learning_rate
+        learn_bias = self.threshold is None
+        mistakes = 0
+        for i in order:
+            y = 1 if X[i] @ W + b[0] >= 0 else low
+            if y != d[i]:
+                W += eta * (d[i] - y) * X[i]
+                if learn_bias:
+                    b[0] += eta * (d[i] - y)
+                mistakes += 1
+        return mistakes
+
+    def decision_function(self, X) -> np.ndarray:
+        """``z = X w + b = w . x - T`` for every row of ``X`` (n, d); returns shape (n,)."""
+        check_fitted(self, "coef_")
+        X = as_array(X, "X", dtype=np.float64, ndim=2)
+        check_n_features(X, len(self.coef_))
+        return X @ self.coef_ + self.intercept_
+
+    def predict(self, X) -> np.ndarray:
+        """Class labels (n,) for ``X`` (n, d), in the encoding of the training labels."""
+        return np.where(self.decision_function(X) >= 0, 1, self.classes_[0])
+
+    def score(self, X, y) -> float:
+        """Accuracy: the fraction of rows of ``X`` whose predicted label equals ``y``."""
+        y = as_array(y, "y", ndim=1)
+        pred = self.predict(X)
+        check_same_length(pred, y, "X", "y")
+        return accuracy(y, pred)
+
+    def _check_params(self) -> None:
+        check_positive(self.learning_rate, "learning_rate")
+        check_positive(self.max_epochs, "max_epochs", integer=True)
+        if self.threshold is not None and (
+            not isinstance(self.threshold, numbers.Real)
+            or isinstance(self.threshold, bool)
+            or not np.isfinite(self.threshold)
+        ):
+            raise ValueError(f"threshold: expected None or a finite number, got {self.threshold!r}")
+        if not isinstance(self.shuffle, bool):
+            raise TypeError(f"shuffle: expected True or False, got {describe(self.shuffle)}")
+        check_choice(self.init, "init", _INITS)
+
+    def _initial_weights(self, d: int, rng: np.random.Generator):
+        """W (d,) and the bias b = -T held in a length-1 array so the epoch updates it in place."""
+        if self.init == "random":
+            W = rng.normal(0.0, 0.1, size=d)
+            b = rng.normal(0.0, 0.1, size=1)
+        else:
+            W, b = np.zeros(d), np.zeros(1)
+        if self.threshold is not None:
+            b[0] = -float(self.threshold)
+        return W, b
+
+    def __repr__(self) -> str:
+        return (
+            f"Perceptron(learning_rate={self.learning_rate!r}, max_epochs={self.max_epochs!r}, "
+            f"threshold={self.threshold!r}, shuffle={self.shuffle!r}, "
+            f"random_state={self.random_state!r}, init={self.init!r})"
+        )
+
+
+def _label_encoding(y: np.ndarray) -> int:
+    """The label of the negative class: 0 for labels in {0, 1}, -1 for labels in {-1, 1}."""
+    labels = np.unique(y)
+    if len(labels) > 2:
+        raise ValueError(
+            f"y: the perceptron separates two classes, got {len(labels)} classes: {labels.tolist()}"
+        )
+    present = set(labels.tolist())
+    if present <= {0, 1}:
+        return 0
+    if present <= {-1, 1}:
+        return -1
+    raise ValueError(f"y: expected labels in {{0, 1}} or {{-1, 1}}, got {labels.tolist()}")
+
+
+_TRUTH = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+_GATE_DATA = Registry("gate")
+for _name, _X, _y in (
+    ("and", _TRUTH, [0, 0, 0, 1]),
+    ("or", _TRUTH, [0, 1, 1, 1]),
+    ("nand", _TRUTH, [1, 1, 1, 0]),
+    ("xor", _TRUTH, [0, 1, 1, 0]),
+    ("not", np.array([[0], [1]]), [1, 0]),
+):
+    _GATE_DATA.add(_name, (_X, np.array(_y)))
+
+
+def gate_data(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The truth table of a Boolean gate as training data ``(X, y)``, labels in {0, 1}.
+
+    Gates: 'and', 'or', 'nand', 'xor' (X of shape (4, 2)) and 'not' (X of shape (2, 1)), as in
+    the tables of lectures 000 and 002.
+
+    >>> X, y = gate_data("xor")
+    >>> y.tolist()
+    [0, 1, 1, 0]
+    """
+    X, y = _GATE_DATA.lookup(name)
+    return X.copy(), y.copy()
+
+
+def perceptron_report(
+    gate: str,
+    learning_rate: float = 1.0,
+    max_epochs: int = 20,
+    init: str = "zeros",
+    shuffle: bool = False,
+    random_state=None,
+) -> str:
+    """Train a :class:`Perceptron` on a gate's truth table and describe it epoch by epoch.
+
+    **Formula**: the perceptron rule ``w <- w + alpha (d - y) x`` (see :class:`Perceptron`).
+    The report lists the mistakes in every epoch, whether the rule converged, the final
+    weights and threshold, and the output for every row.
+
+    Args:
+        gate: 'and', 'or', 'nand', 'not' or 'xor'.
+        learning_rate, max_epochs, init, shuffle, random_state: as for :class:`Perceptron`.
+
+    Returns:
+        The report as a multi-line string.
+
+    >>> "not converged after 3 epochs" in perceptron_report("xor", max_epochs=3)
+    True
+
+    Lecture examples L03 (converges on AND, OR, NAND, NOT) and L04 (not on XOR).
+    """
+    X, y = gate_data(gate)
+    model = Perceptron(
+        learning_rate=learning_rate,
+        max_epochs=max_epochs,
+        shuffle=shuffle,
+        random_state=random_state,
+        init=init,
+    ).fit(X, y)
+    lines = [
+        f"Perceptron rule w <- w + {learning_rate:g} (d - y) x on {gate.upper()} "
+        f"({len(X)} rows, init={init!r}, shuffle={shuffle})",
+        "epoch  mistakes",
+    ]
+    lines += [f"{epoch:5d}  {errors:8d}" for epoch, errors in enumerate(model.errors_, 1)]
+    lines.append(_verdict(gate, model))
+    weights = ", ".join(f"{v:g}" for v in model.coef_)
+    lines.append(f"final weights: w = [{weights}], threshold T = {model.threshold_:g}")
+    names = [f"x{i + 1}" for i in range(X.shape[1])]
+    lines.append("  ".join(names) + "  target  output")
+    for x, d, out in zip(X, y, model.predict(X), strict=True):
+        mark = "" if d == out else "  <- wrong"
+        cells = "  ".join(f"{v:2d}" for v in x)
+        lines.append(f"{cells}  {d:6d}  {out:6d}{mark}")
+    return "\n".join(lines)
+
+
+def _verdict(gate: str, model: Perceptron) -> str:
+    if model.converged_:
+        return (
+            f"converged in epoch {model.n_epochs_}: "
+            "an epoch without mistakes, every row is classified correctly."
+        )
+    reason = (
+        "XOR is not linearly separable, so no w and T exist."
+        if gate.lower() == "xor"
+        else "try more epochs."
+    )
+    return f"not converged after {model.n_epochs_} epochs: {reason}"

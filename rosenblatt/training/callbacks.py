@@ -1,0 +1,342 @@
+"""Callbacks: code run at the hooks of training, and the notes' stopping rules.
+
+A custom callback subclasses :class:`Callback` and overrides Keras' hooks (``on_epoch_end``
+etc.); ``self.model`` is the model being trained. Stopping rules set ``model.stop_training``
+and say why in ``model.stop_reason``, which ``History.stop_reason`` keeps:
+
+- :class:`EarlyStopping`: no improvement of a monitored value for ``patience`` epochs;
+- :class:`TargetReached`: a monitored value fell below a target (the playground exercise of
+  lecture 002: stop when test loss < 0.05);
+- :class:`GradientTolerance`: ||grad|| <= epsilon (lecture 002's gradient descent algorithm);
+- :class:`ForgettingRate`: Q = lambda eps + (1 - lambda) Q has converged (lecture 003);
+- :class:`TerminateOnNaN`: the loss is NaN or inf.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rosenblatt.base.checks import check_choice, check_in_range, check_positive
+
+__all__ = [
+    "Callback", "CallbackList", "History", "EarlyStopping", "TargetReached", "GradientTolerance",
+    "ForgettingRate", "TerminateOnNaN", "LearningRateScheduler", "ModelCheckpoint",
+    "LambdaCallback",
+]
+
+
+class Callback:
+    """Base class: override any of the hooks; ``self.model`` and ``self.params`` are set."""
+
+    needs_grad_norm = False
+    # whether on_train_batch_begin / on_train_batch_end may read the model's weights or its
+    # flat gradient vector; fit keeps both current between steps only when some callback's
+    # batch hooks do (the logs' "grad_norm" is always the last step's)
+    batch_hooks_read_weights = True
+
+    def __init__(self):
+        self.model = None
+        self.params = {}
+        self.training_data = None
+
+    def set_model(self, model):
+        self.model = model
+
+    def set_params(self, params):
+        self.params = params
+
+    def on_train_begin(self, logs=None): ...
+    def on_train_end(self, logs=None): ...
+    def on_epoch_begin(self, epoch, logs=None): ...
+    def on_epoch_end(self, epoch, logs=None): ...
+    def on_train_batch_begin(self, batch, logs=None): ...
+    def on_train_batch_end(self, batch, logs=None): ...
+
+    def stop(self, reason: str) -> None:
+        """Stop training after this step, recording why."""
+        self.model.stop_training = True
+        self.model.stop_reason = reason
+
+
+def _overrides(cb, hook: str) -> bool:
+    """Whether ``cb`` has its own ``hook``, in its class or on the instance (LambdaCallback)."""
+    method = getattr(cb, hook)
+    return getattr(method, "__func__", method) is not getattr(Callback, hook)
+
+
+class CallbackList:
+    """Calls each callback's hook in order (only the callbacks that override it: the others'
+    hooks do nothing, and the batch hooks run at every step)."""
+
+    HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
+             "on_train_batch_begin", "on_train_batch_end")
+
+    def __init__(self, callbacks, model, params):
+        for cb in callbacks:
+            if not isinstance(cb, Callback):
+                raise TypeError(f"callbacks: expected Callback objects, got {type(cb).__name__}")
+        self.callbacks = list(callbacks)
+        for cb in self.callbacks:
+            cb.set_model(model)
+            cb.set_params(params)
+        for hook in self.HOOKS:
+            setattr(self, hook, self._caller(hook))
+
+    def _caller(self, hook):
+        methods = [getattr(cb, hook) for cb in self.callbacks if _overrides(cb, hook)]
+        arity = 1 if hook in ("on_train_begin", "on_train_end") else 2
+
+        def call(*args):
+            if len(args) < arity:  # as in Keras, every hook receives a logs dict
+                args = (*args, {})
+            for method in methods:
+                method(*args)
+
+        return call
+
+    def set_training_data(self, x, y):
+        for cb in self.callbacks:
+            cb.training_data = (x, y)
+
+    def needs_grad_norm(self) -> bool:
+        return any(cb.needs_grad_norm for cb in self.callbacks)
+
+    def read_weights_between_steps(self) -> bool:
+        """Whether a callback's batch hooks (overridden from :class:`Callback`) may read the
+        model's weights or its flat gradient vector."""
+        return any(
+            cb.batch_hooks_read_weights
+            and (_overrides(cb, "on_train_batch_begin") or _overrides(cb, "on_train_batch_end"))
+            for cb in self.callbacks
+        )
+
+
+class History(Callback):
+    """Records the logs of every epoch: ``history`` is a dict of per-epoch lists."""
+
+    def __init__(self):
+        super().__init__()
+        self.history: dict[str, list] = {}
+        self.epoch: list[int] = []
+        self.stop_reason = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch.append(epoch)
+        for key, value in (logs or {}).items():
+            if key != "time":
+                self.history.setdefault(key, []).append(value)
+
+
+def _better(mode: str, value: float, best: float, min_delta: float) -> bool:
+    return value < best - min_delta if mode == "min" else value > best + min_delta
+
+
+def _mode_for(monitor: str, mode: str) -> str:
+    if mode != "auto":
+        return mode
+    return "max" if any(k in monitor for k in ("acc", "r2")) else "min"
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience``
+    epochs (at least one); optionally restore the best weights seen (Keras' rule)."""
+
+    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto",
+                 restore_best_weights=False, start_from_epoch=0):
+        super().__init__()
+        self.monitor = monitor
+        self.min_delta = abs(float(min_delta))
+        self.patience = int(check_positive(patience, "patience", allow_zero=True, integer=True))
+        self.mode = _mode_for(monitor, check_choice(mode, "mode", ("auto", "min", "max")))
+        self.restore_best_weights = restore_best_weights
+        self.start_from_epoch = start_from_epoch
+
+    def on_train_begin(self, logs=None):
+        self.wait, self.best, self.best_weights, self.stopped_epoch = 0, None, None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = _monitored(logs, self.monitor)
+        if epoch < self.start_from_epoch:
+            return
+        if self.best is None or _better(self.mode, value, self.best, self.min_delta):
+            self.best, self.wait = value, 0
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.stopped_epoch = epoch
+            if self.restore_best_weights and self.best_weights is not None:
+                self.model.set_weights(self.best_weights)
+            self.stop(f"early stopping: {self.monitor} did not improve on {self.best:.6g} for "
+                      f"{self.wait} epochs (epoch {epoch + 1})")
+
+
+def _monitored(logs, monitor):
+    if not logs or monitor not in logs:
+        raise ValueError(
+            f"monitor: {monitor!r} is not in the logs; available: {', '.join(logs or {})}"
+            + (" (give validation_data or validation_split for val_ values)"
+               if monitor.startswith("val_") else "")
+        )
+    return logs[monitor]
+
+
+class TargetReached(Callback):
+    """Stop as soon as ``monitor`` falls below ``target`` (or rises above it for 'max').
+
+    The playground exercise of lecture 002: "stop training when test loss < 0.05".
+    """
+
+    def __init__(self, monitor="val_loss", target=0.05, mode="min"):
+        super().__init__()
+        self.monitor, self.target = monitor, float(target)
+        self.mode = check_choice(mode, "mode", ("min", "max"))
+        self.reached_epoch = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = _monitored(logs, self.monitor)
+        if (value < self.target) if self.mode == "min" else (value > self.target):
+            self.reached_epoch = epoch
+            sign = "<" if self.mode == "min" else ">"
+            self.stop(f"target reached: {self.monitor} = {value:.6g} {sign} {self.target:g} "
+                      f"at epoch {epoch + 1}")
+
+
+class GradientTolerance(Callback):
+    """Stop when ||grad|| <= epsilon (lecture 002: "Stop if ||grad f(x_k)|| <= eps").
+
+    The norm is that of the whole flat gradient of the last step; with batch gradient descent
+    it is the exact gradient of the training loss.
+    """
+
+    batch_hooks_read_weights = False  # reads the logs only
+
+    needs_grad_norm = True
+
+    def __init__(self, epsilon=1e-3):
+        super().__init__()
+        self.epsilon = float(check_positive(epsilon, "epsilon"))
+        self.norms: list[float] = []
+
+    def on_train_batch_end(self, batch, logs=None):
+        norm = logs["grad_norm"]
+        self.norms.append(norm)
+        if norm <= self.epsilon:
+            self.stop(f"gradient tolerance: ||grad|| = {norm:.3g} <= {self.epsilon:g} "
+                      f"(step {len(self.norms)})")
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["grad_norm"] = self.norms[-1]
+
+
+class ForgettingRate(Callback):
+    """The functional estimate of lecture 003's mini-batch algorithm, as a stopping rule.
+
+    Q starts as the mean loss over the training set; after each step with batch loss eps,
+    Q <- lambda eps + (1 - lambda) Q, with lambda in (0, 1]. Training stops once
+    |Q_new - Q_old| < tol (1 + |Q|) for ``patience`` consecutive steps. ``values`` keeps Q
+    per step (the batch logs get 'Q' too); the epoch logs, hence the History, get 'Q'.
+    """
+
+    batch_hooks_read_weights = False  # reads the logs only
+
+    def __init__(self, forgetting_rate=0.1, tol=1e-4, patience=10, stop=True):
+        super().__init__()
+        check_positive(forgetting_rate, "forgetting_rate")
+        self.rate = float(check_in_range(forgetting_rate, "forgetting_rate", 0.0, 1.0))
+        self.tol = float(check_positive(tol, "tol"))
+        self.patience = int(check_positive(patience, "patience", integer=True))
+        self.stop_when_converged = stop
+        self.values: list[float] = []
+
+    def on_train_begin(self, logs=None):
+        x, y = self.training_data
+        self.Q = float(self.model.evaluate(x, y))
+        self.values, self.calm = [self.Q], 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        old = self.Q
+        self.Q = self.rate * logs["batch_loss"] + (1 - self.rate) * old
+        self.values.append(self.Q)
+        logs["Q"] = self.Q
+        self.calm = self.calm + 1 if abs(self.Q - old) < self.tol * (1 + abs(self.Q)) else 0
+        if self.stop_when_converged and self.calm >= self.patience:
+            self.stop(f"forgetting-rate estimate converged: Q = {self.Q:.6g} changed by less "
+                      f"than {self.tol:g} for {self.patience} steps")
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["Q"] = self.Q
+
+
+class TerminateOnNaN(Callback):
+    """Stop when a batch loss is NaN or inf (fit also refuses to apply such a step)."""
+
+    batch_hooks_read_weights = False  # reads the logs only
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = logs.get("batch_loss", logs.get("loss"))
+        if loss is not None and not math.isfinite(loss):
+            self.stop(f"invalid loss {loss} at batch {batch + 1}")
+
+
+class LearningRateScheduler(Callback):
+    """Set the learning rate at each epoch start from ``schedule(epoch, lr) -> new lr``."""
+
+    def __init__(self, schedule, verbose=0):
+        super().__init__()
+        if not callable(schedule):
+            raise TypeError("schedule: expected a callable (epoch, lr) -> lr")
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        opt = self.model.optimizer
+        lr = float(self.schedule(epoch, float(opt.current_learning_rate)))
+        if not math.isfinite(lr) or lr < 0:
+            raise ValueError(f"schedule returned an invalid learning rate {lr!r} at epoch {epoch}")
+        opt.learning_rate = lr
+        if self.verbose:
+            print(f"Epoch {epoch + 1}: learning rate {lr:.6g}")
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["learning_rate"] = float(self.model.optimizer.current_learning_rate)
+
+
+class ModelCheckpoint(Callback):
+    """Save the model (or its weights) after each epoch, or only when ``monitor`` improves.
+
+    ``filepath`` may contain ``{epoch}`` and log keys, e.g. ``'ckpt-{epoch:02d}.npz'``.
+    """
+
+    def __init__(self, filepath, monitor="val_loss", save_best_only=False,
+                 save_weights_only=False, mode="auto"):
+        super().__init__()
+        self.filepath, self.monitor = str(filepath), monitor
+        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        self.mode = _mode_for(monitor, check_choice(mode, "mode", ("auto", "min", "max")))
+        self.best = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.save_best_only:
+            value = _monitored(logs, self.monitor)
+            if self.best is not None and not _better(self.mode, value, self.best, 0.0):
+                return
+            self.best = value
+        path = self.filepath.format(epoch=epoch + 1, **(logs or {}))
+        (self.model.save_weights if self.save_weights_only else self.model.save)(path)
+
+
+class LambdaCallback(Callback):
+    """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda e, logs: ...)``.
+
+    Every hook gets Keras' arguments: ``(logs)`` for train begin / end, ``(index, logs)`` else.
+    """
+
+    def __init__(self, **hooks):
+        super().__init__()
+        for name, fn in hooks.items():
+            if name not in CallbackList.HOOKS:
+                raise ValueError(f"LambdaCallback: unknown hook {name!r}; valid: "
+                                 f"{', '.join(CallbackList.HOOKS)}")
+            setattr(self, name, fn)
+

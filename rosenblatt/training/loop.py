@@ -1,0 +1,322 @@
+"""The training loop: batch, mini-batch and stochastic gradient descent (lectures 000, 001).
+
+Each step: take a batch, run the model forward, compute the loss, backpropagate, and let the
+optimizer update the flat parameter vector theta <- theta - eta * grad (or its Adam etc. form).
+Inputs are validated before any work; a loss that turns NaN or inf stops training before the
+bad update is applied, with a message naming the epoch and batch.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+
+from rosenblatt._fast import rows as _rows
+from rosenblatt._fast import step as _fast
+from rosenblatt.autodiff.tensor import Tensor
+from rosenblatt.base.checks import as_array, check_finite, check_in_range, describe
+from rosenblatt.nn import fused, losses
+from rosenblatt.training import callbacks as callbacks_module
+from rosenblatt.training.progress import ProgressLogger
+
+
+# --------------------------------------------------------------------------- input checks
+def prepare_x(model, x, name: str = "x") -> np.ndarray:
+    """x as a float array of the model's dtype, (n, *input_shape), building the model if needed."""
+    if x is None:
+        raise ValueError(f"{name}: expected an array of inputs, got None")
+    dtype = model._dtype() if model.layers else np.float32
+    x = as_array(x, name, dtype=dtype)
+    if x.ndim == 0:
+        raise ValueError(f"{name}: expected an array of samples, got a single number")
+    if x.ndim == 1:
+        x = x.reshape(-1, 1)
+    if not model.built:
+        model.build(x.shape[1:])
+    if tuple(x.shape[1:]) != tuple(model.input_shape):
+        raise ValueError(
+            f"{name}: the model expects samples of shape {tuple(model.input_shape)} "
+            f"({int(np.prod(model.input_shape))} features), got {name} of shape {x.shape}"
+        )
+    return np.ascontiguousarray(x)
+
+
+def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x") -> np.ndarray:
+    """y checked against the loss and the output layer: lengths, shapes and label ranges."""
+    y = as_array(y, name)
+    if y.ndim == 0 or len(y) != n:
+        raise ValueError(f"{x_name} and {name} must have the same number of samples, got "
+                         f"{x_name} with {n} and {name} of shape {y.shape}")
+    out = model.output_shape
+    loss = model.loss
+    if isinstance(loss, losses.SparseCategoricalCrossentropy):
+        k = out[-1]
+        labels = y.reshape(-1) if y.ndim == 2 and y.shape[1] == 1 else y
+        if labels.ndim != 1:
+            raise ValueError(f"{name}: sparse labels must have shape ({n},), got {y.shape}")
+        if not np.all(labels == np.round(labels)):
+            raise ValueError(f"{name}: sparse categorical labels must be integers")
+        if labels.min() < 0 or labels.max() >= k:
+            raise ValueError(
+                f"{name}: class labels must be in [0, {k - 1}] for an output layer of {k} units, "
+                f"got labels from {labels.min():g} to {labels.max():g}"
+            )
+        return labels.astype(np.int64)
+    if y.ndim == 1 and out[-1] == 1 and len(out) == 2:
+        y = y.reshape(-1, 1)  # one target per sample for a one-unit output: a column
+    if tuple(y.shape[1:]) != tuple(out[1:]):
+        hint = ""
+        if isinstance(loss, losses.CategoricalCrossentropy) and y.ndim == 1:
+            hint = ("; categorical_crossentropy needs one-hot rows: use "
+                    "loss='sparse_categorical_crossentropy' for integer labels")
+        raise ValueError(
+            f"{name} of shape {y.shape} does not match the model's output of shape "
+            f"(n, {', '.join(map(str, out[1:]))}){hint}"
+        )
+    if isinstance(loss, (losses.BinaryCrossentropy, losses.CategoricalCrossentropy)):
+        if y.min() < 0 or y.max() > 1:
+            raise ValueError(
+                f"{name}: {loss.name} needs targets in [0, 1], got values from {y.min():g} to "
+                f"{y.max():g}" + (" (map labels {-1, 1} to {0, 1})" if y.min() == -1 else "")
+            )
+    return y.astype(model._dtype(), copy=False)
+
+
+# --------------------------------------------------------------------------- one step
+def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, fused_kind):
+    """The batch loss (penalties included) and its gradient written into the flat grad vector.
+
+    Returns (loss, outputs) where outputs are the model's predictions for the batch.
+    """
+    views = model.grad_views()
+    weights = model.trainable_weights
+    out = model.forward(Tensor(xb), training=True, logits=fused_kind is not None)
+    reduction = model.loss.reduction
+    if fused_kind == "softmax":
+        loss = fused.softmax_cross_entropy(out, yb, reduction)
+    elif fused_kind == "sigmoid":
+        loss = fused.sigmoid_binary_cross_entropy(out, yb, reduction)
+    else:
+        loss = model.loss(yb, out)
+    if loss.ndim:
+        raise ValueError("fit: the loss must reduce to a number: use reduction 'mean' or 'sum'")
+    for w in weights:
+        w.grad = None
+    loss.backward()
+    value = float(loss.data) + add_penalties(model, gradients=True)
+    for w, view in zip(weights, views, strict=True):
+        if w.grad is None:
+            view.fill(0)
+        else:
+            view[...] = w.grad
+    outputs = out.data
+    if fused_kind is not None:
+        outputs = model.output_layer().activation.value(outputs)
+    return value, outputs
+
+
+def add_penalties(model, gradients: bool = False) -> float:
+    """Sum of the layers' regularization penalties R(W); with ``gradients``, dR/dW is added
+    to each regularized trainable weight's ``.grad``."""
+    total = 0.0
+    for layer in model.layers:
+        for w, reg in layer.regularization_terms():
+            total += float(reg.penalty(w.data))
+            if gradients and layer.trainable:
+                g = reg.gradient(w.data)
+                w.grad = g if w.grad is None else w.grad + g
+    return total
+
+
+# --------------------------------------------------------------------------- fit
+def _batches(n: int, batch_size):
+    size = n if batch_size is None else batch_size
+    return [(start, min(start + size, n)) for start in range(0, n, size)]
+
+
+def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
+        validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+    if model.optimizer is None:
+        raise ValueError("fit: the model is not compiled; call compile(optimizer, loss) first")
+    if batch_size is not None and (not isinstance(batch_size, (int, np.integer))
+                                   or isinstance(batch_size, bool) or batch_size < 1):
+        raise ValueError(f"batch_size: expected an integer >= 1 or None, got {batch_size!r}")
+    for value, name in ((epochs, "epochs"), (initial_epoch, "initial_epoch")):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"{name}: expected an integer >= 0, got {value!r}")
+    check_in_range(validation_split, "validation_split", 0.0, 0.99)
+    if verbose == "auto":
+        verbose = 1
+    if verbose not in (0, 1, 2):
+        raise ValueError(f"verbose: expected 0, 1, 2 or 'auto', got {verbose!r}")
+    x = prepare_x(model, x)
+    y = prepare_y(model, y, len(x))
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            got = describe(validation_data)
+            if isinstance(validation_data, (tuple, list)):
+                got += f" of length {len(validation_data)}"
+            raise ValueError(f"validation_data: expected a tuple (x_val, y_val), got {got}")
+        x_val = prepare_x(model, validation_data[0], "x_val")
+        y_val = prepare_y(model, validation_data[1], len(x_val), "y_val", "x_val")
+    elif validation_split:
+        cut = len(x) - int(len(x) * validation_split)  # Keras: the last samples, unshuffled
+        if cut == 0 or cut == len(x):
+            raise ValueError(f"validation_split={validation_split} leaves no samples on one side "
+                             f"of {len(x)}")
+        x, x_val, y, y_val = x[:cut], x[cut:], y[:cut], y[cut:]
+    else:
+        x_val = y_val = None
+
+    theta, grad = model.flat_parameters()
+    model.optimizer.check([theta], [grad])  # its state must fit the trainable weights
+    fused_kind = model.fused_output()
+    steps = len(_batches(len(x), batch_size))
+    history = callbacks_module.History()
+    cbs = callbacks_module.CallbackList(
+        [*(callbacks or []), history, ProgressLogger(verbose)],
+        model=model, params={"epochs": epochs, "steps": steps, "verbose": verbose,
+                             "samples": len(x), "batch_size": batch_size},
+    )
+    cbs.set_training_data(x, y)
+    model.stop_training, model.stop_reason = False, None
+    need_norm = cbs.needs_grad_norm()
+    fast_step = _fast.compile_step(model, fused_kind)
+    # the fast step updates a second flat vector (see FastStep.update) unless a callback may
+    # read the weights between steps; the layers' weights are brought up to date after every
+    # epoch's steps and when fit ends, however it ends
+    swap = fast_step is not None and not cbs.read_weights_between_steps()
+    cbs.on_train_begin()
+    try:
+        _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
+                fused_kind, fast_step, swap, need_norm)
+    finally:
+        if swap:
+            fast_step.sync()
+    history.stop_reason = model.stop_reason
+    cbs.on_train_end()
+    model.history = history
+    return history
+
+
+def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
+            fused_kind, fast_step, swap, need_norm):
+    """The epochs of fit: batches, steps, metrics, validation and the callbacks' hooks."""
+    theta, grad = model.flat_parameters()
+    for epoch in range(initial_epoch, epochs):
+        cbs.on_epoch_begin(epoch)
+        order = model._rng.permutation(len(x)) if shuffle else None
+        for metric in model.compiled_metrics:
+            metric.reset_state()
+        seen, loss_sum, started = 0, 0.0, time.perf_counter()
+        for step, (start, stop) in enumerate(_batches(len(x), batch_size)):
+            cbs.on_train_batch_begin(step)
+            if order is None:
+                xb, yb = x[start:stop], y[start:stop]
+            else:
+                idx = order[start:stop]
+                xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
+            if fast_step is not None:
+                loss, outputs = fast_step(xb, yb)
+            else:
+                loss, outputs = loss_and_gradient(model, xb, yb, fused_kind)
+            if not math.isfinite(loss):
+                model.stop_training = True
+                model.stop_reason = (
+                    f"the loss became {loss} at epoch {epoch + 1}, batch {step + 1}; training "
+                    f"stopped before that update (try a smaller learning rate)"
+                )
+                break
+            if swap:
+                fast_step.update(model.optimizer)
+            else:
+                model.optimizer.apply([theta], [grad])
+            seen += stop - start
+            loss_sum += loss * (stop - start)
+            logs = {"loss": loss_sum / seen, "batch_loss": loss}
+            for metric in model.compiled_metrics:
+                metric.update_state(yb, outputs)
+                logs[metric.name] = float(metric.result())
+            if need_norm:
+                logs["grad_norm"] = float(np.linalg.norm(fast_step.gradient() if swap else grad))
+            cbs.on_train_batch_end(step, logs)
+            if model.stop_training:
+                break
+        if swap:
+            fast_step.sync()  # validation and the epoch-end callbacks read the weights
+        if seen == 0:
+            break
+        logs = {"loss": loss_sum / seen}
+        for metric in model.compiled_metrics:
+            logs[metric.name] = float(metric.result())
+        if x_val is not None:
+            val = evaluate(model, x_val, y_val, return_dict=True, prepared=True)
+            logs.update({f"val_{k}": v for k, v in val.items()})
+        logs["time"] = time.perf_counter() - started
+        cbs.on_epoch_end(epoch, logs)
+        if model.stop_training:
+            break
+
+
+# --------------------------------------------------------------------------- evaluate, predict
+def evaluate(model, x, y, batch_size=None, return_dict=False, prepared=False):
+    """Mean loss over all samples (plus regularization penalties) and the metrics."""
+    if model.loss is None:
+        raise ValueError("evaluate: the model is not compiled; call compile(optimizer, loss)")
+    if not prepared:
+        x = prepare_x(model, x)
+        y = prepare_y(model, y, len(x))
+    total, metrics = 0.0, model.compiled_metrics
+    for metric in metrics:
+        metric.reset_state()
+    size = len(x) if batch_size is None else batch_size
+    reduction = model.loss.reduction
+    for start in range(0, len(x), size):
+        xb, yb = x[start:start + size], y[start:start + size]
+        outputs = model.infer(xb)
+        loss = float(model.loss(yb, Tensor(outputs)).data)
+        total += loss * (len(xb) if reduction == "mean" else 1)
+        for metric in metrics:
+            metric.update_state(yb, outputs)
+    loss = (total / len(x) if reduction == "mean" else total) + add_penalties(model)
+    result = {"loss": loss, **{m.name: float(m.result()) for m in metrics}}
+    if return_dict:
+        return result
+    return loss if not metrics else list(result.values())
+
+
+def predict(model, x, batch_size=None):
+    """The model's outputs for x (n, *input_shape); one sample of the input shape gives one row."""
+    if not model.built:
+        raise ValueError(
+            f"predict: model {model.name!r} is not built: it has no weights yet. Give the first "
+            f"layer input_shape / input_dim, call build(input_shape), or fit it first"
+        )
+    arr = as_array(x, "x", dtype=model._dtype(), finite=False)
+    shape = tuple(model.input_shape)
+    # one sample: an array of the input shape, or a number for a one-feature model; a 1-D
+    # array for a one-feature model is a column of samples
+    single = arr.shape == shape if shape != (1,) else arr.ndim == 0
+    if single:
+        arr = arr.reshape(1, *shape)
+    elif arr.ndim == 1 and shape == (1,):
+        arr = arr.reshape(-1, 1)
+    if tuple(arr.shape[1:]) != tuple(model.input_shape):
+        raise ValueError(
+            f"x: the model expects samples of shape {tuple(model.input_shape)}, got x of shape "
+            f"{np.shape(x)}"
+        )
+    if len(arr) == 1:  # one sample: compiled loops when they apply (rosenblatt._rows)
+        out = _rows.predict_row(model, arr[0])
+        if out is not None:
+            return out if single else out[None]
+    check_finite(arr[0] if single else arr, "x")  # indices as the caller gave x
+    if batch_size is None or batch_size >= len(arr):
+        out = model.infer(arr)
+    else:
+        out = np.concatenate([model.infer(arr[i:i + batch_size])
+                              for i in range(0, len(arr), batch_size)])
+    return out[0] if single else out
+
