@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 import rosenblatt
-from rosenblatt import optimizers
 from rosenblatt import kernels as _kernels
+from rosenblatt import optimizers
 
 needs_numba = pytest.mark.skipif(importlib.util.find_spec("numba") is None,
                                  reason="numba is not installed")
