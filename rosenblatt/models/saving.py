@@ -1,9 +1,16 @@
 """Model files: architecture as JSON and weights as arrays in one ``.npz`` archive.
 
-Loading uses ``np.load(..., allow_pickle=False)`` and builds layers only from the registry of
-built-in classes, so a model file can never run code. The optimizer's state (slots, step
-count) and the random generators (the model's, and those of layers seeded on their own) are
-stored too, so training resumes exactly.
+Reading never runs code and never allocates more than the architecture needs: the archive's
+entry headers are read first, any entry the format does not define is refused, every array's
+declared type and shape is checked (against the architecture, for weights) before it is read,
+and arrays are read with ``allow_pickle=False``; weights and optimizer state holding NaN, inf
+or complex numbers are refused, naming the array. Layers are built only from the registry of
+built-in classes. The optimizer's state (slots, step count) and the random generators (the
+model's, and those of layers seeded on their own) are stored too, so training resumes exactly.
+
+Writing is atomic: the archive goes to a temporary file beside the target, is flushed to disk,
+and then replaces the target in one step (``os.replace``), so a save that fails halfway (a
+full disk, an exception, Ctrl-C) leaves the previous file as it was.
 
 File layout: ``__model__.json`` (a UTF-8 string array), ``weight/<i>`` per weight, and
 ``optimizer/<key>`` per optimizer state array.
@@ -12,6 +19,9 @@ File layout: ``__model__.json`` (a UTF-8 string array), ``weight/<i>`` per weigh
 from __future__ import annotations
 
 import json
+import os
+import re
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -21,6 +31,14 @@ from rosenblatt.nn import losses, optimizers
 
 FORMAT = "rosenblatt-model"
 VERSION = 1
+MAX_JSON_CHARS = 1 << 24  # the architecture's JSON: 16 Mi characters at most
+_HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}
+_ENTRY = re.compile(r"(__model__\.json|weight/\d+|optimizer/[A-Za-z0-9_]+(/\d+)?)\.npy")
+
+
+class ModelFileError(ValueError):
+    """A file that is not a rosenblatt model file, or a damaged or incompatible one."""
 
 
 def _describe_config(model, include_optimizer: bool) -> dict:
@@ -53,11 +71,24 @@ def _json_default(value):
 
 
 def _write(path, arrays: dict) -> None:
+    """Write ``arrays`` as an ``.npz`` archive to ``path`` atomically (see the module's text)."""
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist")
-    with open(path, "wb") as handle:  # a file object: numpy does not append '.npz'
-        np.savez(handle, **arrays)
+    directory = path.parent
+    if not directory.is_dir():
+        raise FileNotFoundError(f"cannot save to {path}: directory {directory} does not exist")
+    if path.is_dir():
+        raise IsADirectoryError(f"cannot save to {path}: it is a directory")
+    handle = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{path.name}.", suffix=".tmp",
+                                         delete=False)
+    try:
+        with handle:  # a file object: numpy does not append '.npz'
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
 
 
 def save_model(model, path, include_optimizer: bool = True) -> None:
@@ -74,38 +105,122 @@ def save_model(model, path, include_optimizer: bool = True) -> None:
     _write(path, arrays)
 
 
-def read(path) -> tuple[dict, dict]:
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no model file at {path}")
-    if not zipfile.is_zipfile(path):  # else numpy would try, and refuse, to unpickle it
-        raise ValueError(f"{path} is not a rosenblatt model file: not an .npz (zip) archive")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            arrays = {key: archive[key] for key in archive.files}
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise ValueError(f"{path} is not a rosenblatt model file: {exc}") from exc
-    if "__model__.json" not in arrays:
-        raise ValueError(f"{path} is not a rosenblatt model file: no __model__.json entry")
-    try:
-        config = json.loads(str(arrays.pop("__model__.json")))
-    except ValueError as exc:
-        raise ValueError(f"{path}: its __model__.json entry is not valid JSON ({exc})") from exc
-    if not isinstance(config, dict) or config.get("format") != FORMAT:
-        found = config.get("format") if isinstance(config, dict) else type(config).__name__
-        raise ValueError(f"{path} is not a rosenblatt model file (format {found!r})")
-    if config.get("version", 0) > VERSION:
-        raise ValueError(f"{path} was written by a newer rosenblatt (file version "
-                         f"{config['version']}, this one reads {VERSION})")
-    return config, arrays
+class Archive:
+    """A model file opened for reading: its JSON config and its arrays, each read on request
+    after its declared type and shape have been checked."""
+
+    def __init__(self, path):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise FileNotFoundError(f"no model file at {self.path}")
+        if not zipfile.is_zipfile(self.path):  # else numpy would try, and refuse, to unpickle
+            raise ModelFileError(f"{self.path} is not a rosenblatt model file: not an .npz (zip) "
+                                 "archive")
+        try:
+            with zipfile.ZipFile(self.path) as archive:
+                infos = archive.infolist()
+                if "__model__.json.npy" not in {info.filename for info in infos}:
+                    raise self.error("is not a rosenblatt model file: no __model__.json entry",
+                                     damaged=False)
+                self.headers = {info.filename[:-4]: self._header(archive, info)
+                                for info in infos}
+                self.config = self._config(archive)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise ModelFileError(f"{self.path} is not a rosenblatt model file: {exc}") from exc
+
+    def error(self, text: str, damaged: bool = True) -> ModelFileError:
+        prefix = "damaged or incompatible model file: " if damaged else ""
+        return ModelFileError(f"{self.path}: {prefix}{text}" if damaged else f"{self.path} {text}")
+
+    def _header(self, archive, info) -> tuple[tuple, np.dtype]:
+        """(shape, dtype) that an entry declares, read from its first bytes only."""
+        if not _ENTRY.fullmatch(info.filename):
+            raise self.error(f"unexpected entry {info.filename!r} (a model file holds "
+                             "__model__.json, weight/<i> and optimizer/<name> arrays only)",
+                             damaged=False)
+        with archive.open(info) as handle:
+            try:
+                version = np.lib.format.read_magic(handle)
+                if version not in _HEADER_READERS:
+                    raise ValueError(f"unsupported .npy format version {version}")
+                shape, _, dtype = _HEADER_READERS[version](handle)
+            except ValueError as exc:
+                raise self.error(f"entry {info.filename!r} is not a NumPy array ({exc})") from exc
+        return tuple(shape), dtype
+
+    def _config(self, archive) -> dict:
+        shape, dtype = self.headers["__model__.json"]
+        if shape != () or dtype.kind != "U" or dtype.itemsize // 4 > MAX_JSON_CHARS:
+            raise self.error(f"its __model__.json entry must be one string of at most "
+                             f"{MAX_JSON_CHARS} characters, got dtype {dtype} and shape {shape}")
+        with archive.open("__model__.json.npy") as handle:
+            text = str(np.lib.format.read_array(handle, allow_pickle=False))
+        try:
+            config = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise self.error(f"its __model__.json entry is not valid JSON ({exc})",
+                             damaged=False) from None
+        if not isinstance(config, dict) or config.get("format") != FORMAT:
+            found = config.get("format") if isinstance(config, dict) else type(config).__name__
+            raise self.error(f"is not a rosenblatt model file (format {found!r})", damaged=False)
+        version = config.get("version", 0)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise self.error(f"its version must be an integer >= 0, got {version!r}")
+        if version > VERSION:
+            raise self.error(f"was written by a newer rosenblatt (file version {version}, this "
+                             f"one reads {VERSION})", damaged=False)
+        return config
+
+    def keys(self, prefix: str) -> list[str]:
+        return [key for key in self.headers if key.startswith(prefix)]
+
+    def array(self, key: str, shape=None, max_size=None) -> np.ndarray:
+        """The array ``key``, after checking that it declares a real number type and ``shape``
+        (or at most ``max_size`` entries); refused when it holds NaN or inf."""
+        declared, dtype = self._typed(key)
+        if shape is not None and declared != tuple(shape):
+            raise self.error(f"set_weights: {key} should have shape {tuple(shape)}, got "
+                             f"{declared}")
+        size = int(np.prod(declared, dtype=object))
+        if max_size is not None and size > max_size:
+            raise self.error(f"{key} declares {size} entries, more than the {max_size} the "
+                             "model can use")
+        with zipfile.ZipFile(self.path) as archive, archive.open(f"{key}.npy") as handle:
+            value = np.lib.format.read_array(handle, allow_pickle=False)
+        if dtype.kind == "f" and not np.isfinite(value).all():
+            raise self.error(f"{key} holds NaN or inf values")
+        return value
+
+    def _typed(self, key: str) -> tuple[tuple, np.dtype]:
+        """The declared (shape, dtype) of ``key``, refused unless real numbers."""
+        declared, dtype = self.headers[key]
+        if dtype.hasobject:
+            raise self.error(f"{key} holds Python objects (dtype object), which are never "
+                             "read (Object arrays cannot be loaded when allow_pickle=False)")
+        if dtype.kind not in "biuf":
+            raise self.error(f"{key}: expected an array of real numbers, got dtype {dtype}")
+        return declared, dtype
+
+    def weights(self, model_weights) -> list[np.ndarray]:
+        """The weight arrays, checked against the model's weights (count and shapes)."""
+        count = len(self.keys("weight/"))
+        missing = [f"weight/{i}" for i in range(count) if f"weight/{i}" not in self.headers]
+        if missing:
+            raise self.error(f"missing weight arrays {', '.join(missing)}")
+        if count != len(model_weights):
+            raise self.error(f"set_weights: expected {len(model_weights)} weight arrays, the "
+                             f"file has {count}")
+        for i, w in enumerate(model_weights):  # every header first, then the arrays
+            declared = self._typed(f"weight/{i}")[0]
+            if declared != w.data.shape:
+                raise self.error(f"set_weights: {w.name!r} has shape {w.data.shape}, got "
+                                 f"{declared}")
+        return [self.array(f"weight/{i}", w.data.shape) for i, w in enumerate(model_weights)]
 
 
-def weights_of(arrays: dict) -> list[np.ndarray]:
-    count = sum(1 for key in arrays if key.startswith("weight/"))
-    missing = [f"weight/{i}" for i in range(count) if f"weight/{i}" not in arrays]
-    if missing:
-        raise ValueError(f"missing weight arrays {', '.join(missing)}")
-    return [arrays[f"weight/{i}"] for i in range(count)]
+def read(path) -> Archive:
+    """Open a model file: its config is read and checked, its arrays are read on request."""
+    return Archive(path)
 
 
 def save_weights(model, path) -> None:
@@ -117,7 +232,6 @@ def save_weights(model, path) -> None:
 
 def load_weights(model, path) -> None:
     """Load weights saved by ``save_weights`` or ``save`` into a built model of the same shape."""
-    _, arrays = read(path)
     if not model.built:
         raise ValueError("load_weights: build the model first (call it on data or build(shape))")
-    model.set_weights(weights_of(arrays))
+    model.set_weights(read(path).weights(model.weights))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rosenblatt.models.model import Model, _used_once
 from rosenblatt.nn import layers
+from rosenblatt.nn.functional import check_unique_names
 from rosenblatt.nn.layers import InputLayer, Layer, context
 from rosenblatt.nn.symbolic import SymbolicTensor
 
@@ -37,12 +38,24 @@ class Sequential(Model):
         if isinstance(layer, InputLayer):
             self.input_shape = tuple(layer.input_shape_arg)
             return
-        if not self._layers and self.input_shape is None and layer.input_shape_arg is not None:
-            self.input_shape = tuple(layer.input_shape_arg)
+        check_unique_names([*self._layers, layer])
+        shape = self.input_shape
+        if not self._layers and shape is None and layer.input_shape_arg is not None:
+            shape = tuple(layer.input_shape_arg)
+        if shape is not None:  # build the new layer first: a refused add changes nothing
+            for previous in self._layers:
+                shape = previous.compute_output_shape(shape)
+            declared = layer.input_shape_arg
+            if self._layers and declared is not None and tuple(declared) != tuple(shape):
+                raise ValueError(
+                    f"add: layer {layer.name!r} declares inputs of shape {tuple(declared)}, but "
+                    f"the layer before it gives {tuple(shape)}"
+                )
+            layer.ensure_built(shape, self._rng)
+            if not self._layers:
+                self.input_shape = shape
         self._layers.append(layer)
         object.__setattr__(self, "_flat", None)
-        if self.input_shape is not None:
-            self.build(self.input_shape)
 
     @property
     def layers(self):

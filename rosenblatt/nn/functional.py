@@ -31,6 +31,7 @@ class Graph:
         for node in self.nodes:
             if node.layer not in self.layers:
                 self.layers.append(node.layer)
+        check_unique_names(self.layers)
 
     def run(self, values: list[Tensor], training: bool, logits: bool = False) -> list[Tensor]:
         """Compute the outputs from input tensors; ``logits``: the output Dense layers give
@@ -87,6 +88,19 @@ class Graph:
             else:
                 made[node["id"]] = SymbolicTensor(tuple(layer.input_shape_arg), layer, ())
         return cls([made[i] for i in config["inputs"]], [made[i] for i in config["outputs"]])
+
+
+def check_unique_names(layers) -> None:
+    """Refuse two different layers of one model with the same name: its file could not tell
+    them apart (Keras refuses them too)."""
+    seen = {}
+    for layer in layers:
+        other = seen.setdefault(layer.name, layer)
+        if other is not layer:
+            raise ValueError(
+                f"layers: the name {layer.name!r} is used by two layers of the model; every "
+                f"layer of a model needs a unique name"
+            )
 
 
 def _as_list(value, name: str) -> list:

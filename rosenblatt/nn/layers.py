@@ -26,6 +26,11 @@ from rosenblatt.base.random import global_rng, make_rng
 from rosenblatt.nn import activations, fused, initializers, regularizers
 from rosenblatt.nn.symbolic import SymbolicTensor
 
+# The most entries one weight may have (2^27: 512 MiB in float32). A layer configured for more
+# (say Dense(200_000) on 100,000 inputs) is refused before anything is allocated; raise it
+# (rosenblatt.layers.MAX_WEIGHT_ENTRIES = ...) to build larger layers on purpose.
+MAX_WEIGHT_ENTRIES = 1 << 27
+
 _context = threading.local()
 _name_counts: dict[str, int] = {}
 
@@ -110,6 +115,13 @@ class Layer:
     def add_weight(self, name, shape, initializer, rng, regularizer=None) -> Tensor:
         """Create a weight tensor from an initializer; registers it with its regularizer."""
         init = initializers.get(initializer)
+        entries = int(np.prod(shape, dtype=object))
+        if entries > MAX_WEIGHT_ENTRIES:
+            raise ValueError(
+                f"layer {self.name!r}: its {name} of shape {tuple(shape)} would have {entries:,} "
+                f"entries, more than rosenblatt.layers.MAX_WEIGHT_ENTRIES = "
+                f"{MAX_WEIGHT_ENTRIES:,}; raise that limit to build it on purpose"
+            )
         value = np.asarray(init(tuple(shape), dtype=self.dtype, rng=rng), dtype=self.dtype)
         weight = Tensor(value, requires_grad=True)
         weight.name = f"{self.name}/{name}"
@@ -367,8 +379,11 @@ LAYERS = {cls.__name__: cls for cls in (Dense, Activation, Dropout, Flatten, Inp
 
 def deserialize(config: dict) -> Layer:
     """A layer from ``{'class_name': ..., 'config': ...}``; only built-in layers, no code runs."""
+    if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
+        raise TypeError(f"layer: expected {{'class_name': ..., 'config': {{...}}}}, got "
+                        f"{describe(config)}")
     name = config.get("class_name")
-    if name not in LAYERS:
+    if not isinstance(name, str) or name not in LAYERS:
         raise ValueError(f"unknown layer class {name!r}; known: {', '.join(LAYERS)}")
     return LAYERS[name].from_config(config["config"])
 
