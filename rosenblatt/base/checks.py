@@ -3,6 +3,7 @@ what was received, and every check runs before any work starts."""
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -84,13 +85,46 @@ def check_positive(value, name: str, allow_zero: bool = False, integer: bool = F
     """Raise unless ``value`` is a positive (or non-negative) number."""
     kind = numbers.Integral if integer else numbers.Real
     ok = isinstance(value, kind) and not isinstance(value, bool)
+    sign = ">= 0" if allow_zero else "> 0"
+    if ok and not math.isfinite(value):
+        raise ValueError(f"{name}: expected a finite number {sign}, got {value!r}")
     if ok:
         ok = value >= 0 if allow_zero else value > 0
     if not ok:
         what = "an integer" if integer else "a number"
-        sign = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{name}: expected {what} {sign}, got {value!r}")
     return value
+
+
+def check_bool(value, name: str) -> bool:
+    """Raise unless ``value`` is a bool (a string such as 'False' would otherwise mean True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected True or False, got {describe(value)}")
+    return bool(value)
+
+
+def check_weights(values, weights, owner: str, noun: str = "arrays",
+                  got: str = "") -> list[np.ndarray]:
+    """``values`` as arrays for ``weights`` (tensors), after checking all of them: their count,
+    each one's shape, a real number type and finite entries. Nothing is written here, so a
+    caller that writes only after this returns changes nothing when a check fails."""
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{owner}: expected a list of {len(weights)} arrays, got "
+                        f"{describe(values)}")
+    values = list(values)
+    if len(values) != len(weights):
+        raise ValueError(f"{owner}: expected {len(weights)} {noun}, got {len(values)}")
+    arrays = []
+    for w, v in zip(weights, values, strict=True):
+        name = f"{owner}: {w.name!r}"
+        arr = as_array(v, name, finite=False)
+        if arr.dtype.kind == "b":
+            raise TypeError(f"{name}: expected an array of real numbers, got booleans")
+        if arr.shape != w.data.shape:
+            raise ValueError(f"{name} has shape {w.data.shape}, got {got}{arr.shape}")
+        check_finite(arr, name)
+        arrays.append(arr)
+    return arrays
 
 
 def check_in_range(value, name: str, low: float, high: float):

@@ -18,6 +18,7 @@ import inspect
 import numpy as np
 
 from rosenblatt.autodiff.tensor import Tensor, no_grad, resolve_dtype
+from rosenblatt.base.checks import check_weights
 from rosenblatt.base.random import make_rng
 from rosenblatt.models import saving
 from rosenblatt.models.summary import summary_text
@@ -163,17 +164,10 @@ class Model:
         return [w.data.copy() for w in self.weights]
 
     def set_weights(self, values) -> None:
-        """Overwrite all weights in place (the layout of ``get_weights``), shapes checked."""
-        values = list(values)
+        """Overwrite all weights in place (the layout of ``get_weights``), after checking every
+        array (number, shapes, real numbers, finite): a refused call changes no weight."""
         weights = self.weights
-        if len(values) != len(weights):
-            raise ValueError(f"set_weights: expected {len(weights)} arrays, got {len(values)}")
-        for w, v in zip(weights, values, strict=True):
-            if np.shape(v) != w.data.shape:
-                raise ValueError(
-                    f"set_weights: {w.name!r} has shape {w.data.shape}, got {np.shape(v)}"
-                )
-        for w, v in zip(weights, values, strict=True):
+        for w, v in zip(weights, check_weights(values, weights, "set_weights"), strict=True):
             w.data[...] = v
 
     def count_params(self) -> int:

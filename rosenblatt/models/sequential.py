@@ -23,6 +23,10 @@ class Sequential(Model):
     def __init__(self, layers=None, name=None, seed=None):
         super().__init__(name=name, seed=seed)
         self._layers: list[Layer] = []
+        if layers is not None and not isinstance(layers, (list, tuple)):
+            raise TypeError(f"layers: expected a list of layers, got {type(layers).__name__}"
+                            + (f"; write Sequential([{type(layers).__name__}(...)])"
+                               if isinstance(layers, Layer) else ""))
         for layer in layers or []:
             self.add(layer)
 

@@ -21,7 +21,7 @@ import threading
 import numpy as np
 
 from rosenblatt.autodiff.tensor import Tensor, as_tensor, no_grad, resolve_dtype
-from rosenblatt.base.checks import check_positive, describe
+from rosenblatt.base.checks import check_bool, check_positive, check_weights, describe
 from rosenblatt.base.random import global_rng, make_rng
 from rosenblatt.nn import activations, fused, initializers, regularizers
 from rosenblatt.nn.symbolic import SymbolicTensor
@@ -103,7 +103,7 @@ class Layer:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"name: expected a str, got {describe(name)}")
         self.name = name or unique_name(_snake(type(self).__name__))
-        self.trainable = bool(trainable)
+        self.trainable = check_bool(trainable, "trainable")
         self.dtype = resolve_dtype(dtype)
         self.input_shape_arg = _shape_arg(input_shape, input_dim, type(self).__name__)
         self.built = False
@@ -184,21 +184,11 @@ class Layer:
         return [w.data.copy() for w in self._weights]
 
     def set_weights(self, values) -> None:
-        """Overwrite the weights in place, checking their number and shapes first."""
-        values = list(values)
-        if len(values) != len(self._weights):
-            raise ValueError(
-                f"layer {self.name!r}: expected {len(self._weights)} weight arrays, got "
-                f"{len(values)}"
-            )
-        for w, v in zip(self._weights, values, strict=True):
-            v = np.asarray(v)
-            if v.shape != w.data.shape:
-                raise ValueError(
-                    f"layer {self.name!r}: weight {w.name!r} has shape {w.data.shape}, got "
-                    f"an array of shape {v.shape}"
-                )
-        for w, v in zip(self._weights, values, strict=True):
+        """Overwrite the weights in place, after checking every array (number, shapes, real
+        numbers, finite): a refused call changes no weight."""
+        arrays = check_weights(values, self._weights, f"layer {self.name!r}", "weight arrays",
+                               got="an array of shape ")
+        for w, v in zip(self._weights, arrays, strict=True):
             w.data[...] = v
 
     def count_params(self) -> int:
@@ -242,7 +232,7 @@ class Dense(Layer):
         super().__init__(**kwargs)
         self.units = int(check_positive(units, "units", integer=True))
         self.activation = activations.get(activation)
-        self.use_bias = bool(use_bias)
+        self.use_bias = check_bool(use_bias, "use_bias")
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
@@ -355,6 +345,9 @@ class InputLayer(Layer):
     """The input of a model: holds its shape (no batch axis); computes nothing."""
 
     def __init__(self, shape, **kwargs):
+        if shape is None or isinstance(shape, (str, bytes, float, bool)):
+            raise TypeError(f"shape: expected a tuple of positive integers such as (784,), got "
+                            f"{describe(shape)}")
         super().__init__(input_shape=shape, **kwargs)
 
     def get_config(self):
