@@ -14,9 +14,10 @@ from rosenblatt.base.checks import (
     check_same_length,
     describe,
 )
+from rosenblatt.base.random import make_rng
 from rosenblatt.base.registry import Registry
 
-from ._common import accuracy, check_fitted, check_n_features, make_rng
+from ._common import accuracy, check_fitted, check_n_features
 
 _INITS = ("zeros", "random")
 
@@ -84,7 +85,7 @@ class Perceptron:
             raise ValueError("X: expected at least one sample, got shape (0, ...)")
         low = _label_encoding(y)
         y = y.astype(np.int64)
-        rng = make_rng(self.random_state)
+        rng = make_rng(self.random_state, "random_state")
         W, b = self._initial_weights(X.shape[1], rng)
         errors = []
         for _ in range(self.max_epochs):
