@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import NamedTuple
 
 import numpy as np
@@ -74,12 +73,3 @@ def _format_output(value) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{float(value):.6g}"
-
-
-def binary_rows(n_inputs: int) -> np.ndarray:
-    """All 2**n_inputs rows of 0s and 1s in counting order, shape (2**n_inputs, n_inputs).
-
-    >>> binary_rows(2).tolist()
-    [[0, 0], [0, 1], [1, 0], [1, 1]]
-    """
-    return np.array(list(itertools.product((0, 1), repeat=n_inputs)), dtype=np.int64)
