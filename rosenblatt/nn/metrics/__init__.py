@@ -23,7 +23,6 @@ Lectures 002 ("Loss / Metrics"), 003 (classification and regression), 004 (accur
 
 from __future__ import annotations
 
-from rosenblatt.base.checks import describe
 from rosenblatt.nn.metrics import functions
 from rosenblatt.nn.metrics.functions import (
     accuracy,
@@ -68,9 +67,7 @@ def serialize(metric: Metric) -> dict:
     >>> serialize(BinaryAccuracy(0.3, name="acc"))
     {'class_name': 'BinaryAccuracy', 'config': {'name': 'acc', 'threshold': 0.3}}
     """
-    if not isinstance(metric, Metric):
-        raise TypeError(f"metric: expected a Metric, got {describe(metric)}")
-    return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    return registry.serialize(metric, Metric)
 
 
 def get(identifier) -> Metric:
@@ -85,22 +82,19 @@ def get(identifier) -> Metric:
     >>> get("mse").name, type(get("mse")).__name__
     ('mse', 'MeanSquaredError')
     """
-    if isinstance(identifier, Metric):
-        return identifier
-    if isinstance(identifier, str):
-        return registry.lookup(identifier)(name=identifier)
-    if isinstance(identifier, dict):
-        if set(identifier) != {"class_name", "config"}:
-            raise ValueError(
-                f"metric config: expected keys 'class_name' and 'config', got {sorted(identifier)}"
-            )
-        return registry.lookup(identifier["class_name"]).from_config(identifier["config"])
-    if callable(identifier):
-        own = getattr(identifier, "__module__", None) == functions.__name__
-        if own and identifier.__name__ in registry:
-            return registry.lookup(identifier.__name__)(name=identifier.__name__)
-        return MeanMetricWrapper(identifier)
-    raise TypeError(
-        "metric: expected a name, a config dict, a Metric or a callable, "
-        f"got {describe(identifier)}"
-    )
+    return registry.get(identifier, Metric, optional=False, make=_named, convert=_from_function)
+
+
+def _named(cls: type, name: str) -> Metric:
+    """A metric made from a name is named as given (Keras logs ``metrics=['acc']`` as 'acc')."""
+    return cls(name=name)
+
+
+def _from_function(fn) -> Metric | None:
+    """The running class of one of this package's functions, or a wrapper of any other
+    callable; None for anything else."""
+    if not callable(fn):
+        return None
+    if getattr(fn, "__module__", None) == functions.__name__ and fn.__name__ in registry:
+        return registry.lookup(fn.__name__)(name=fn.__name__)
+    return MeanMetricWrapper(fn)

@@ -20,7 +20,6 @@ array([ 0.995, -2.005], dtype=float32)
 
 from __future__ import annotations
 
-from rosenblatt.base.checks import describe
 from rosenblatt.base.registry import Registry
 from rosenblatt.nn.optimizers.adam import Adam, AdamW
 from rosenblatt.nn.optimizers.adaptive import Adagrad, RMSprop
@@ -58,12 +57,5 @@ def get(identifier) -> Optimizer:
     >>> get("Adam").beta_2
     0.999
     """
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, str):
-        return registry.lookup(identifier)()
-    if isinstance(identifier, dict):
-        return registry.deserialize(identifier)
-    raise TypeError(
-        f"optimizer: expected a name, a config dict or an Optimizer, got {describe(identifier)}"
-    )
+    return registry.get(identifier, Optimizer, optional=False, convert=None,
+                        expected="a name, a config dict or an Optimizer")
