@@ -1,6 +1,7 @@
 """Metrics: hand-computed values, scikit-learn, running values over batches, shapes, errors."""
 
 import doctest
+import importlib
 import json
 import math
 
@@ -21,8 +22,9 @@ from rosenblatt.metrics import (
 from rosenblatt import metrics
 
 
-def test_docstring_examples():
-    result = doctest.testmod(metrics)
+@pytest.mark.parametrize("submodule", ["", ".values", ".functions", ".running"])
+def test_docstring_examples(submodule):
+    result = doctest.testmod(importlib.import_module(metrics.__name__ + submodule))
     assert result.attempted > 0
     assert result.failed == 0
 

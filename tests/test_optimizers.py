@@ -2,6 +2,7 @@
 schedules, exact resume, in-place updates and errors."""
 
 import doctest
+import importlib
 import json
 import math
 import tracemalloc
@@ -26,8 +27,9 @@ def run_scalar(opt, theta0=1.0, grads=G):
     return out
 
 
-def test_docstring_examples():
-    result = doctest.testmod(optimizers)
+@pytest.mark.parametrize("submodule", ["", ".base", ".sgd", ".adaptive", ".adam"])
+def test_docstring_examples(submodule):
+    result = doctest.testmod(importlib.import_module(optimizers.__name__ + submodule))
     assert result.attempted > 0
     assert result.failed == 0
 

@@ -21,6 +21,10 @@ def _article(noun: str) -> str:
     return "an" if noun[:1].upper() in "AEIOU" else "a"
 
 
+def _callable_as_is(identifier):
+    return identifier if callable(identifier) else None
+
+
 class Registry:
     """A mapping from names (and aliases) to objects, with helpful errors.
 
@@ -91,21 +95,37 @@ class Registry:
                             f"{base.__name__}, got {describe(obj)}")
         return {"class_name": type(obj).__name__, "config": obj.get_config()}
 
-    def get(self, identifier, base: type):
-        """An object from a name, a config dict, an instance of ``base`` or a plain callable
-        (returned as is); None gives None. Names make the registered class with its defaults."""
-        if identifier is None or isinstance(identifier, base):
+    def get(self, identifier, base: type, *, optional: bool = True, make=None,
+            convert=_callable_as_is, expected: str | None = None, label: str | None = None,
+            shown=describe):
+        """The object an identifier names: the one way every building block reads Keras-style
+        arguments such as ``'adam'``, a config dict or an instance.
+
+        In order: None gives None (a TypeError below when not ``optional``); an instance of
+        ``base`` is returned as is; a name makes its registered class with ``make(cls, name)``
+        (default ``cls()``); a config dict goes to :meth:`deserialize`; anything else to
+        ``convert(identifier)`` (default: a callable is returned as is), which returns the
+        object or None when it does not take that identifier (None: it takes none). The rest
+        is a TypeError ``'<label>: expected <expected>, got <shown(identifier)>'``, where label
+        defaults to the registry's kind and expected to "a name, a config dict, a <base> or a
+        callable".
+        """
+        if identifier is None and optional:
+            return None
+        if isinstance(identifier, base):
             return identifier
         if isinstance(identifier, str):
-            return self.lookup(identifier)()
+            cls = self.lookup(identifier)
+            return cls() if make is None else make(cls, identifier)
         if isinstance(identifier, dict):
             return self.deserialize(identifier)
-        if callable(identifier):
-            return identifier
-        raise TypeError(
-            f"{self.kind}: expected a name, a config dict, {_article(base.__name__)} "
-            f"{base.__name__} or a callable, got {describe(identifier)}"
-        )
+        converted = None if convert is None else convert(identifier)
+        if converted is not None:
+            return converted
+        if expected is None:
+            expected = (f"a name, a config dict, {_article(base.__name__)} {base.__name__} or "
+                        "a callable")
+        raise TypeError(f"{label or self.kind}: expected {expected}, got {shown(identifier)}")
 
     def unknown_message(self, name: str) -> str:
         valid = self.names()

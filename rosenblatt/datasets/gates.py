@@ -1,26 +1,16 @@
-"""Truth tables of the logic gates, the first data sets of the notes."""
+"""The logic gates as data sets, the first of the notes (their truth values: base.gates)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from rosenblatt.base.checks import check_choice
+from rosenblatt.base.gates import TRUTH_VALUES, truth_table
 from rosenblatt.base.registry import Registry
 
 GATES = Registry("logic gate")
-for _name, _column in {
-    "AND": [0, 0, 0, 1],
-    "OR": [0, 1, 1, 1],
-    "NAND": [1, 1, 1, 0],
-    "NOR": [1, 0, 0, 0],
-    "XOR": [0, 1, 1, 0],
-    "XNOR": [1, 0, 0, 1],
-    "NOT": [1, 0],
-}.items():
-    GATES.add(_name, tuple(_column))
-
-_TWO_INPUTS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
-_ONE_INPUT = np.array([[0], [1]])
+for _name, _column in TRUTH_VALUES.items():
+    GATES.add(_name, _column)
 
 
 def logic_gate(name: str, encoding: str = "binary"):
@@ -44,10 +34,8 @@ def logic_gate(name: str, encoding: str = "binary"):
 
     Lectures 000 and 004 (McCulloch-Pitts and perceptron gates, L01, L03, L04, L29).
     """
-    column = GATES.lookup(name)
+    x, y = truth_table(GATES.lookup(name))
     check_choice(encoding, "encoding", ("binary", "bipolar"))
-    x = _ONE_INPUT if len(column) == 2 else _TWO_INPUTS
-    y = np.array(column, dtype=np.int64)
     if encoding == "bipolar":
         x, y = 2 * x - 1, 2 * y - 1
     return x.astype(np.float32), y

@@ -258,17 +258,18 @@ def get(identifier) -> Loss:
     >>> get("mse").name
     'mean_squared_error'
     """
-    if isinstance(identifier, Loss):
-        return identifier
-    if isinstance(identifier, str):
-        return registry.lookup(identifier)()
-    if isinstance(identifier, dict):
-        return registry.lookup(identifier["class_name"]).from_config(identifier.get("config", {}))
-    if callable(identifier):
-        if identifier in _FUNCTIONS:
-            return _FUNCTIONS[identifier]()
-        return LossFunctionWrapper(identifier)
-    raise TypeError(f"loss: expected a name, a Loss or a function, got {identifier!r}")
+    return registry.get(identifier, Loss, optional=False, convert=_from_function,
+                        expected="a name, a Loss or a function", shown=repr)
+
+
+def _from_function(fn) -> Loss | None:
+    """The class of one of this module's loss functions, or a wrapper of any other callable;
+    None for anything else."""
+    if not callable(fn):
+        return None
+    if fn in _FUNCTIONS:
+        return _FUNCTIONS[fn]()
+    return LossFunctionWrapper(fn)
 
 
 def serialize(loss: Loss) -> dict:

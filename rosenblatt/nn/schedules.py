@@ -259,19 +259,20 @@ def get(identifier) -> LearningRateSchedule:
     >>> get(0.1)
     Constant(learning_rate=0.1)
     """
-    if isinstance(identifier, LearningRateSchedule):
-        return identifier
-    if isinstance(identifier, numbers.Real) and not isinstance(identifier, bool):
-        return Constant(identifier)
-    if isinstance(identifier, dict):
-        return registry.deserialize(identifier)
-    if isinstance(identifier, str):
-        cls = registry.lookup(identifier)
-        raise ValueError(
-            f"schedule {identifier!r} needs arguments: pass {cls.__name__}(...) or "
-            f"{{'class_name': {cls.__name__!r}, 'config': {{...}}}}"
-        )
-    raise TypeError(
-        "schedule: expected a LearningRateSchedule, a number or a config dict, "
-        f"got {describe(identifier)}"
+    return registry.get(identifier, LearningRateSchedule, optional=False,
+                        make=_needs_arguments, convert=_constant, label="schedule",
+                        expected="a LearningRateSchedule, a number or a config dict")
+
+
+def _needs_arguments(cls: type, name: str):
+    raise ValueError(
+        f"schedule {name!r} needs arguments: pass {cls.__name__}(...) or "
+        f"{{'class_name': {cls.__name__!r}, 'config': {{...}}}}"
     )
+
+
+def _constant(value) -> Constant | None:
+    """A :class:`Constant` schedule for a number (not a bool); None for anything else."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return Constant(value)
+    return None

@@ -1,15 +1,12 @@
-"""Checks shared by the classic neurons: binary inputs, seeds, fitted state and accuracy."""
+"""Checks shared by the classic neurons: binary inputs, fitted state and accuracy."""
 
 from __future__ import annotations
 
-import itertools
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 
-from rosenblatt.base import random as _random
-from rosenblatt.base.checks import as_array, describe
+from rosenblatt.base.checks import as_array
 
 
 def as_binary(value, name: str, ndim=2) -> np.ndarray:
@@ -29,25 +26,6 @@ def as_binary(value, name: str, ndim=2) -> np.ndarray:
             f"{name}: expected binary inputs (0 or 1), got {arr[where].item()!r} at index {where}"
         )
     return arr.astype(np.int64)
-
-
-def make_rng(random_state, name: str = "random_state") -> np.random.Generator:
-    """Turn ``None``, a non-negative int or a ``np.random.Generator`` into a Generator, as
-    :func:`rosenblatt.random.make_rng` does (None draws a seed from the global generator that
-    :func:`rosenblatt.random.set_seed` resets), with errors that name ``name``.
-
-    >>> int(make_rng(0).integers(10)) == int(make_rng(0).integers(10))
-    True
-    """
-    if random_state is None or isinstance(random_state, np.random.Generator):
-        return _random.make_rng(random_state)
-    if not isinstance(random_state, numbers.Integral) or isinstance(random_state, bool):
-        raise TypeError(
-            f"{name}: expected None, an int or a np.random.Generator, got {describe(random_state)}"
-        )
-    if random_state < 0:
-        raise ValueError(f"{name}: expected an int >= 0, got {random_state}")
-    return _random.make_rng(int(random_state))
 
 
 def check_fitted(estimator, attribute: str) -> None:
@@ -95,12 +73,3 @@ def _format_output(value) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{float(value):.6g}"
-
-
-def binary_rows(n_inputs: int) -> np.ndarray:
-    """All 2**n_inputs rows of 0s and 1s in counting order, shape (2**n_inputs, n_inputs).
-
-    >>> binary_rows(2).tolist()
-    [[0, 0], [0, 1], [1, 0], [1, 1]]
-    """
-    return np.array(list(itertools.product((0, 1), repeat=n_inputs)), dtype=np.int64)

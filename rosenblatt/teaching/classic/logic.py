@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from rosenblatt.base.gates import binary_rows
 from rosenblatt.base.registry import Registry
 
-from ._common import TruthTable, as_binary, binary_rows, check_n_features
+from ._common import TruthTable, as_binary, check_n_features
 
 
 def step(z: np.ndarray) -> np.ndarray:

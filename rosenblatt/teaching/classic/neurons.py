@@ -14,8 +14,9 @@ from rosenblatt.base.checks import (
     check_same_length,
     describe,
 )
+from rosenblatt.base.gates import binary_rows
 
-from ._common import TruthTable, accuracy, as_binary, binary_rows, check_fitted, check_n_features
+from ._common import TruthTable, accuracy, as_binary, check_fitted, check_n_features
 
 
 class McCullochPitts:

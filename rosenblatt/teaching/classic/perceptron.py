@@ -14,9 +14,11 @@ from rosenblatt.base.checks import (
     check_same_length,
     describe,
 )
+from rosenblatt.base.gates import TRUTH_VALUES, truth_table
+from rosenblatt.base.random import make_rng
 from rosenblatt.base.registry import Registry
 
-from ._common import accuracy, check_fitted, check_n_features, make_rng
+from ._common import accuracy, check_fitted, check_n_features
 
 _INITS = ("zeros", "random")
 
@@ -84,7 +86,7 @@ class Perceptron:
             raise ValueError("X: expected at least one sample, got shape (0, ...)")
         low = _label_encoding(y)
         y = y.astype(np.int64)
-        rng = make_rng(self.random_state)
+        rng = make_rng(self.random_state, "random_state")
         W, b = self._initial_weights(X.shape[1], rng)
         errors = []
         for _ in range(self.max_epochs):
@@ -180,16 +182,9 @@ def _label_encoding(y: np.ndarray) -> int:
     raise ValueError(f"y: expected labels in {{0, 1}} or {{-1, 1}}, got {labels.tolist()}")
 
 
-_TRUTH = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 _GATE_DATA = Registry("gate")
-for _name, _X, _y in (
-    ("and", _TRUTH, [0, 0, 0, 1]),
-    ("or", _TRUTH, [0, 1, 1, 1]),
-    ("nand", _TRUTH, [1, 1, 1, 0]),
-    ("xor", _TRUTH, [0, 1, 1, 0]),
-    ("not", np.array([[0], [1]]), [1, 0]),
-):
-    _GATE_DATA.add(_name, (_X, np.array(_y)))
+for _name in ("and", "or", "nand", "xor", "not"):
+    _GATE_DATA.add(_name, truth_table(TRUTH_VALUES[_name.upper()]))
 
 
 def gate_data(name: str) -> tuple[np.ndarray, np.ndarray]:
