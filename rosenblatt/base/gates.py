@@ -28,12 +28,23 @@ TRUTH_VALUES: dict[str, tuple[int, ...]] = {
 }
 
 
+# The most inputs a truth table is made for: 2^20 rows (160 MiB for 20 inputs). Its size
+# doubles with every input, so a neuron of 64 inputs would need 2^64 rows; raise the limit
+# (rosenblatt.base.gates.MAX_TABLE_INPUTS = ...) for a larger table on purpose.
+MAX_TABLE_INPUTS = 20
+
+
 def binary_rows(n_inputs: int) -> np.ndarray:
     """All 2**n_inputs rows of 0s and 1s in counting order, shape (2**n_inputs, n_inputs).
 
     >>> binary_rows(2).tolist()
     [[0, 0], [0, 1], [1, 0], [1, 1]]
     """
+    if n_inputs > MAX_TABLE_INPUTS:
+        raise ValueError(
+            f"n_inputs: a truth table of {n_inputs} inputs has 2^{n_inputs} rows, more than "
+            f"the 2^{MAX_TABLE_INPUTS} of rosenblatt.base.gates.MAX_TABLE_INPUTS"
+        )
     return np.array(list(itertools.product((0, 1), repeat=n_inputs)), dtype=np.int64)
 
 

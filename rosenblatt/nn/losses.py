@@ -60,6 +60,21 @@ def _check_probability_targets(y_true: np.ndarray) -> None:
         )
 
 
+def check_distribution_rows(y_true: np.ndarray, name: str = "y_true") -> None:
+    """Refuse target rows of a categorical cross-entropy that are not probability
+    distributions: each row must sum to 1 (within 1e-3, float32 rounding of label smoothing)."""
+    if y_true.ndim != 2 or not y_true.size:
+        return
+    sums = y_true.sum(axis=1, dtype=np.float64)
+    bad = np.flatnonzero(np.abs(sums - 1) > 1e-3)
+    if bad.size:
+        raise ValueError(
+            f"{name}: categorical_crossentropy needs target rows that sum to 1 (one-hot or "
+            f"probabilities), got row {bad[0]} summing to {sums[bad[0]]:g}"
+            + (f" and {bad.size - 1} more" if bad.size > 1 else "")
+        )
+
+
 # --------------------------------------------------------------------------- per-sample functions
 def mean_absolute_error(y_true, y_pred) -> Tensor:
     """MAE per sample: mean_j |y_j - y_hat_j|."""
@@ -114,6 +129,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tenso
     _check_probability_targets(y)
     if p.ndim != 2:
         raise ValueError(f"y_pred: expected shape (n, classes), got {p.shape}")
+    check_distribution_rows(y)
     if from_logits:
         return fused.softmax_cross_entropy(p, y, reduction="none")
     return -(y * p.clip(EPSILON, 1 - EPSILON).log()).sum(axis=-1)

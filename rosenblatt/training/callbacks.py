@@ -338,5 +338,7 @@ class LambdaCallback(Callback):
             if name not in CallbackList.HOOKS:
                 raise ValueError(f"LambdaCallback: unknown hook {name!r}; valid: "
                                  f"{', '.join(CallbackList.HOOKS)}")
+            if not callable(fn):
+                raise TypeError(f"{name}: expected a function, got {type(fn).__name__}")
             setattr(self, name, fn)
 

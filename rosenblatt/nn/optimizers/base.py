@@ -40,7 +40,7 @@ def _check_learning_rate(value):
     if callable(value):
         return value
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return _check_nonnegative(value, "learning_rate")
+        return _check_nonnegative(value, "learning_rate")  # finite; 0 freezes the weights
     raise TypeError(
         "learning_rate: expected a number >= 0, a LearningRateSchedule or a callable of the "
         f"step, got {describe(value)}"
