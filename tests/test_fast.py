@@ -91,7 +91,7 @@ def _mlp(hidden, output, units=3, inputs=4, seed=0, **dense):
 
 # --------------------------------------------------------------------------- equal to autodiff
 @pytest.mark.parametrize("hidden", ["relu", "tanh", "sigmoid", "linear", "elu", "softplus",
-                                    "leaky_relu", "swish", "gelu"])
+                                    "leaky_relu", "swish", "gelu", "hard_sigmoid"])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 def test_hidden_activations_match_autodiff(hidden, reduction):
     model = _mlp(hidden, "softmax")
@@ -231,6 +231,27 @@ def test_fit_is_the_same_with_and_without_the_fast_step(monkeypatch):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
         np.testing.assert_allclose(h_fast.history[key], h_slow.history[key], rtol=1e-4)
+
+
+def test_a_new_activation_trains_on_the_fast_step_as_on_the_general_path(monkeypatch):
+    """hard_sigmoid is defined in the activations module alone; the fast step takes it."""
+    runs = []
+    for enabled in (True, False):
+        monkeypatch.setattr(_fast, "ENABLED", enabled)
+        model = rb.Sequential([Input(shape=(5,)), Dense(8, activation="hard_sigmoid"),
+                               Dense(2, activation="hard_sigmoid")], seed=3)
+        model.compile(Adam(learning_rate=0.05), "mse")
+        if enabled:
+            assert _fast.compile_step(model, model.fused_output()) is not None
+        x = _data(48, 5, seed=2)
+        history = model.fit(x, (x[:, :2] > 0).astype(float), batch_size=8, epochs=3,
+                            verbose=0)
+        runs.append((model.get_weights(), history.history["loss"]))
+    (fast, fast_loss), (general, general_loss) = runs
+    for a, b in zip(fast, general, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(fast_loss, general_loss, rtol=1e-5)
+    assert fast_loss[-1] < fast_loss[0]
 
 
 # --------------------------------------------------------------------------- who takes it

@@ -222,9 +222,8 @@ def test_all_finite_finds_nan_and_both_infinities(dtype):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("name", ["linear", "relu", "tanh", "sigmoid", "softmax"])
-def test_bias_activation_row_equals_the_activation_of_z_plus_b(dtype, bias, name):
+def test_the_compiled_row_form_equals_the_activation_of_z_plus_b(dtype, bias, name):
     from rosenblatt import activations
-    from rosenblatt._fast import rows as _rows
 
     act = activations.get(name)
     z, b = _logits(dtype, rows=1, cols=40, seed=5)
@@ -232,22 +231,21 @@ def test_bias_activation_row_equals_the_activation_of_z_plus_b(dtype, bias, name
     z[5], z[6] = 60.0, -60.0  # sigmoid and softmax far out: nothing overflows
     expected = act.value(z + b if bias else z.copy())
     got = z.copy()
-    _loops().bias_activation_row(got, b if bias else got, bias, _rows.CODES[act])
+    act.row_in_place(_loops())(got, b if bias else None)
     tol = 1e-6 if dtype == np.float32 else 1e-14
     np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
     assert got.dtype == dtype and np.isfinite(got).all()
 
 
 @needs_numba
-def test_bias_activation_row_keeps_nan_like_numpy():
+def test_the_compiled_row_forms_keep_nan_like_numpy():
     from rosenblatt import activations
-    from rosenblatt._fast import rows as _rows
 
     for act in (activations.relu, activations.tanh, activations.sigmoid):
         z = np.array([1.0, np.nan, -2.0], np.float32)
         expected = act.value(z)
-        _loops().bias_activation_row(z, z, False, _rows.CODES[act])
+        act.row_in_place(_loops())(z, None)
         np.testing.assert_array_equal(np.isnan(z), np.isnan(expected))
     z = np.array([1.0, np.nan, -2.0], np.float32)
-    _loops().bias_activation_row(z, z, False, _rows.CODES[activations.softmax_activation])
+    activations.softmax_activation.row_in_place(_loops())(z, None)
     assert np.isnan(z).all()  # as NumPy's softmax of a row holding NaN

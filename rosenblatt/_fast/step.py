@@ -5,14 +5,17 @@ Dropout and Flatten layers trains with backpropagation written out by hand (lect
 delta rule, layer by layer) instead of a recorded Tensor graph:
 
 - the matrix products write straight into the flat gradient vector (``np.matmul(..., out=)``);
-- activations and their derivatives run in place on buffers kept from step to step;
+- activations and their derivatives run in place on buffers kept from step to step, through
+  each activation's in-place forms (``Activation.in_place``: a ReLU keeps a 0/1 mask, tanh
+  reuses its output, other activations fall back to their value and derivative);
 - the first layer's input gradient is never computed;
 - softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits;
 - the optimizer writes its update into another of a few flat vectors rather than the one the
   products have just read (see :meth:`FastStep.update`), and the gradient vector and the
   buffers rotate as well (see ``FastStep.ROTATION_BYTES``);
-- with numba, bias + ReLU, its derivative with the bias gradient and softmax cross-entropy run
-  as compiled loops, one pass each (``rosenblatt._kernels.loops``).
+- with numba, the bias gradients and softmax cross-entropy run as compiled loops, one pass
+  each (``rosenblatt.kernels.loops``), and so do the activations' compiled forms (bias + ReLU,
+  its derivative with the bias gradient), which the activations choose themselves.
 
 It gives the same loss, gradient and outputs as the general path
 (:func:`rosenblatt.training.loss_and_gradient`) up to float rounding; ``tests/test_fast.py``
@@ -30,8 +33,6 @@ from rosenblatt.nn import activations, fused, regularizers
 from rosenblatt.nn.layers import Activation, Dense, Dropout, Flatten
 
 ENABLED = True  # set to False to train every model through the general (autodiff) path
-
-_IN_PLACE = {activations.linear: "linear", activations.relu: "relu", activations.tanh: "tanh"}
 
 
 def compile_step(model, fused_kind):
@@ -117,14 +118,13 @@ class FastStep:
                        [self.grad] + [None] * (self.gradients - 1), {}, {})
             object.__setattr__(model, "_fast_scratch", scratch)
         _, self.flats, self.grad_flats, self.buffers, self.ones = scratch
+        self.loops = _kernels.loops(self.theta.size)  # compiled elementwise loops or None
         self.sets = [self._stages(flat, self.grad_flats[k % self.gradients])
                      if flat is not None else None for k, flat in enumerate(self.flats)]
         self.current = 0
         self.stages, self.penalties = self.sets[0]
         self.calls = 0  # steps taken: which set of buffers the next one uses
         self.filled = 0  # the gradient vector the last step filled
-        self.loops = _kernels.loops(self.theta.size)  # compiled elementwise loops or None
-        self.no_bias = np.zeros(1, self.dtype)  # what the loops get for an absent bias
 
     def _stages(self, flat, grad):
         """The stages and (weight, regularizer, gradient) penalty terms with the trainable
@@ -145,11 +145,11 @@ class FastStep:
         stages = []
         for i, layer in enumerate(self.layers):
             if type(layer) is Dense:
-                act = layer.activation
-                last = i == len(self.layers) - 1
-                kind = "logits" if last and self.fused_kind else _IN_PLACE.get(act, "general")
+                logits = i == len(self.layers) - 1 and self.fused_kind  # the loss applies g
+                act = activations.linear if logits else layer.activation
                 stages.append(("dense", weight(layer.kernel), gradient(layer.kernel),
-                               weight(layer.bias), gradient(layer.bias), kind, act))
+                               weight(layer.bias), gradient(layer.bias),
+                               act.in_place(self.loops)))
             elif type(layer) is Activation:
                 stages.append(("activation", layer.activation))
             elif type(layer) is Dropout:
@@ -248,23 +248,9 @@ class FastStep:
         """(output, what backward needs) of one stage."""
         kind = stage[0]
         if kind == "dense":
-            _, W, _, b, _, act_kind, act = stage
+            _, W, _, b, _, act = stage
             z = np.matmul(h, W, out=self._buffer(store, "z", (rows, W.shape[1])))
-            if act_kind == "relu" and self.loops is not None:  # bias, mask and relu: one pass
-                mask = self._buffer(store, "mask", z.shape)
-                self.loops.bias_relu(z, self.no_bias if b is None else b, b is not None, mask)
-                return z, mask
-            if b is not None:
-                z += b
-            if act_kind in ("linear", "logits"):
-                return z, None
-            if act_kind == "relu":  # relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask
-                mask = np.greater_equal(z, 0, out=self._buffer(store, "mask", z.shape))
-                return np.multiply(z, mask, out=z), mask  # a float mask multiplies fastest
-            if act_kind == "tanh":
-                return np.tanh(z, out=z), None
-            y = act.value(z)
-            return y, (z, y)
+            return act.forward(z, b, lambda: self._buffer(store, "mask", z.shape))
         if kind == "activation":
             y = stage[1].value(h)
             return y, y
@@ -282,24 +268,11 @@ class FastStep:
         """dL/d(input) of one stage from dL/d(output) ``g``, filling its weight gradients."""
         kind = stage[0]
         if kind == "dense":
-            _, W, gW, _, gb, act_kind, act = stage
+            _, W, gW, _, gb, act = stage
             loops = self.loops
-            if act_kind == "relu":
-                dz = self._buffer(store, "dz", g.shape)
-                if loops is not None:  # the mask and the bias gradient in one pass
-                    loops.relu_backward(g, keep, dz, self.no_bias if gb is None else gb,
-                                        gb is not None)
-                    g, gb = dz, None
-                else:
-                    g = np.multiply(g, keep, out=dz)
-            elif act_kind == "tanh":  # g (1 - y^2), y the stage's output, kept in "z"
-                y = store["z"]
-                dz = np.multiply(y, y, out=self._buffer(store, "dz", g.shape))
-                np.subtract(1, dz, out=dz)
-                g = np.multiply(g, dz, out=dz)
-            elif act_kind == "general":
-                z, y = keep
-                g = g * act.derivative(z, y)
+            g = act.backward(g, keep, self._buffer(store, "dz", g.shape), gb)
+            if act.sums_bias:
+                gb = None  # the activation's backward has summed it
             if gW is not None:
                 np.matmul(h.T, g, out=gW)
             if gb is not None:  # sum over the batch: one pass, or a matrix-vector product

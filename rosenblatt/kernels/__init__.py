@@ -5,10 +5,12 @@ NumPy runs an Adam step as ten passes over the parameters, one per operation; th
 kernel (numba, the ``fast`` extra) does it in one, a few times faster on networks of 10^5
 parameters and more. Likewise bias + ReLU, the ReLU derivative with the bias gradient, and
 softmax cross-entropy each become one call and one pass, as does a layer's bias and
-activation when predicting one sample (see :func:`loops`).
+activation when predicting one sample (see :func:`loops`). The activations' loops are chosen by
+the activations themselves (``rosenblatt.nn.activations.Activation.in_place``): this package
+sits below ``nn`` and knows nothing of it.
 
 Without numba, or with the environment variable ``ROSENBLATT_KERNELS=0`` (or
-``rosenblatt._kernels.ENABLED = False``), everything runs in NumPy: the same numbers for the
+``rosenblatt.kernels.ENABLED = False``), everything runs in NumPy: the same numbers for the
 update (but for Adam's subnormal moments, which the compiled pass flushes to zero), the same
 up to float rounding for the step's sums. numba is imported on first use,
 and only for models of at least ``MIN_SIZE`` parameters.
@@ -47,9 +49,9 @@ def available() -> bool:
 
 def loops(size: int):
     """The compiled loops for a model of ``size`` parameters, or None when it runs in NumPy
-    (small models never import numba): the fast step's ``bias_relu``, ``relu_backward``,
-    ``column_sums`` and ``softmax_cross_entropy_index``, and one-row inference's
-    ``all_finite`` and ``bias_activation_row``."""
+    (small models never import numba): the fast step's ``column_sums`` and
+    ``softmax_cross_entropy_index``, one-row inference's ``all_finite``, and the activations'
+    loops that they name (``bias_relu``, ``relu_backward``, ``bias_<activation>_row``)."""
     if not ENABLED or size < MIN_SIZE or not _kernels():
         return None
     return _module
@@ -68,7 +70,7 @@ def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay) -> bool:
 
     ``vmax`` is the AMSGrad maximum or None; ``decay`` multiplies the parameters first (AdamW).
     The numbers equal the NumPy form's except that moments m, v below the smallest normal float
-    become zero (subnormal numbers cost the CPU several times more; see ``_numba_kernels``):
+    become zero (subnormal numbers cost the CPU several times more; see ``numba_loops.adam``):
     a parameter then differs by less than coef * 1.2e-38 / (sqrt(v) + eps) from NumPy's.
     """
     arrays = (source, theta, g, m, v) if vmax is None else (source, theta, g, m, v, vmax)
