@@ -10,17 +10,20 @@ delta rule, layer by layer) instead of a recorded Tensor graph:
   reuses its output, other activations fall back to their value and derivative);
 - the first layer's input gradient is never computed;
 - softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits;
-- the optimizer writes its update into another of a few flat vectors rather than the one the
-  products have just read (see :meth:`FastStep.update`), and the gradient vector and the
-  buffers rotate as well (see ``FastStep.ROTATION_BYTES``);
+- the parameters and the gradient are the model's own flat vectors, and the optimizer
+  updates the parameters in place, as on the general path (rotating through copies of the
+  vectors and buffers, so that the update does not write what the matrix products have just
+  read on other cores, measured no faster);
 - with numba, the bias gradients and softmax cross-entropy run as compiled loops, one pass
   each (``rosenblatt.kernels.loops``), and so do the activations' compiled forms (bias + ReLU,
   its derivative with the bias gradient), which the activations choose themselves.
 
-It gives the same loss, gradient and outputs as the general path
+It implements the training loop's step protocol (``rosenblatt.training.loop.Step``), as the
+general path does, and gives the same loss, gradient and outputs
 (:func:`rosenblatt.training.loss_and_gradient`) up to float rounding; ``tests/test_fast.py``
 checks this for every layer kind, activation, loss, reduction and regularizer it accepts.
-Anything else (other layers, shared layers, subclassed models) uses the general path.
+``fit`` chooses between the two once (``training.loop.choose_step``); anything else (other
+layers, shared layers, subclassed models) uses the general path.
 """
 
 from __future__ import annotations
@@ -60,26 +63,13 @@ def compile_step(model, fused_kind):
 
 
 class FastStep:
-    """``step(xb, yb) -> (loss, outputs)``: one forward and backward pass that fills a flat
-    gradient vector (:meth:`gradient`; the model's own unless the vectors rotate);
-    ``update(optimizer)`` then applies the optimizer (or the caller applies it to the model's
-    flat vectors directly).
+    """``step(xb, yb) -> (loss, outputs)``: one forward and backward pass that writes the
+    gradient into the model's flat gradient vector, as the general path does (the training
+    loop's :class:`~rosenblatt.training.loop.Step` protocol); the optimizer then updates the
+    model's flat parameter vector in place.
 
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
-
-    # Memory written on one core and then read by another, or the other way round, is slow
-    # to write again: the other core's copies of its cache lines must be invalidated first.
-    # The matrix products run on every core; the update and the elementwise loops on one.
-    # So what one writes and the other reads next rotates through a few copies: enough that a
-    # copy has left the other cores' caches by the time it comes round again (measured on the
-    # notes' MNIST network: four gradient vectors and four buffer sets took 0.90 x the time):
-    ROTATION_BYTES = 16 << 20  # parameter vectors (see update): this many bytes in all,
-    MAX_VECTORS = 16  # and at most this many;
-    GRADIENT_BYTES = 4 << 20  # gradient vectors: this many bytes in all,
-    MAX_GRADIENTS = 4  # at most this many, a number that divides the parameter vectors';
-    BUFFER_BYTES = 4 << 20  # sets of the step's buffers (activations, masks, deltas) for
-    MAX_BUFFER_SETS = 4  # a batch size: this many bytes in all, at most this many sets
 
     def __init__(self, model, layers, fused_kind):
         self.model = model
@@ -98,37 +88,22 @@ class FastStep:
                                 and id(layer.kernel) in self.where), None)
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
-        # the model's gradient vector and the others: parameter vector k goes with gradient
-        # vector k % gradients
-        self.gradients = int(min(self.MAX_GRADIENTS,
-                                 max(1, self.GRADIENT_BYTES // max(1, self.grad.nbytes))))
-        # the layers' vector and, once the update needs them, the others of its rotation: a
-        # multiple of the gradient vectors, so that the pairs repeat
-        vectors = int(min(self.MAX_VECTORS,
-                          max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
-        self.vectors = max(self.gradients, vectors - vectors % self.gradients)
-        # working memory (the rotations' other vectors, the step's buffers) is kept on the model
-        # for the next fit while its flat vector and layers are the same (so are every buffer's
-        # shape): fresh memory costs a page fault per 4 KiB on first use, about 3% of an epoch
-        # of the notes' MNIST network
-        key = (self.theta, tuple(layers), self.vectors, self.gradients)
+        # the step's buffers are kept on the model for the next fit while its flat vector and
+        # layers are the same (so are every buffer's shape): fresh memory costs a page fault
+        # per 4 KiB on first use, about 3% of an epoch of the notes' MNIST network
+        key = (self.theta, tuple(layers))
         scratch = model.__dict__.get("_fast_scratch")
         if scratch is None or scratch[0][0] is not self.theta or scratch[0][1:] != key[1:]:
-            scratch = (key, [self.theta] + [None] * (self.vectors - 1),
-                       [self.grad] + [None] * (self.gradients - 1), {}, {})
+            scratch = (key, {}, {})
             object.__setattr__(model, "_fast_scratch", scratch)
-        _, self.flats, self.grad_flats, self.buffers, self.ones = scratch
+        _, self.buffers, self.ones = scratch
         self.loops = _kernels.loops(self.theta.size)  # compiled elementwise loops or None
-        self.sets = [self._stages(flat, self.grad_flats[k % self.gradients])
-                     if flat is not None else None for k, flat in enumerate(self.flats)]
-        self.current = 0
-        self.stages, self.penalties = self.sets[0]
-        self.calls = 0  # steps taken: which set of buffers the next one uses
-        self.filled = 0  # the gradient vector the last step filled
+        self.stages, self.penalties = self._stages()
 
-    def _stages(self, flat, grad):
+    def _stages(self):
         """The stages and (weight, regularizer, gradient) penalty terms with the trainable
-        weights read from ``flat`` and their gradients written into ``grad``."""
+        weights read from the flat parameter vector and their gradients written into the
+        flat gradient vector."""
 
         def view(vector, w):
             start, shape = self.where[id(w)]
@@ -137,10 +112,10 @@ class FastStep:
         def weight(w):
             if w is None or id(w) not in self.where:
                 return None if w is None else w.data  # frozen: not in the flat vector
-            return view(flat, w)
+            return view(self.theta, w)
 
         def gradient(w):
-            return view(grad, w) if w is not None and id(w) in self.where else None
+            return view(self.grad, w) if w is not None and id(w) in self.where else None
 
         stages = []
         for i, layer in enumerate(self.layers):
@@ -160,56 +135,12 @@ class FastStep:
                      for layer in self.layers for w, reg in layer.regularization_terms()]
         return stages, penalties
 
-    # ------------------------------------------------------------------ the update
-    def update(self, optimizer) -> None:
-        """Apply the optimizer to the gradient of the last step, writing the new parameters
-        into the next flat vector of a rotation, which the next step then reads.
-
-        Updating the vector the matrix products have just read in place is slow on multi-core
-        machines (see ``ROTATION_BYTES``). Reading one vector and writing another gives the
-        same numbers without that stall (one pass with the compiled Adam, else a copy and the
-        update in place). With two vectors the one written was read a step before and is
-        still in the other cores' caches, so the vectors rotate: up to sixteen of them (a
-        large vector leaves the caches within a step or two). Call :meth:`sync` before
-        anything else reads the layers' weights or the model's gradient vector.
-        """
-        other = (self.current + 1) % self.vectors
-        if self.flats[other] is None:
-            self.flats[other] = np.empty_like(self.theta)
-            k = other % self.gradients
-            if self.grad_flats[k] is None:
-                self.grad_flats[k] = np.zeros_like(self.grad)  # zero like the model's
-            self.sets[other] = self._stages(self.flats[other], self.grad_flats[k])
-        optimizer.apply([self.flats[other]], [self.gradient()],
-                        sources=[self.flats[self.current]])
-        self.current = other
-        self.stages, self.penalties = self.sets[other]
-
-    def gradient(self) -> np.ndarray:
-        """The flat gradient vector the last step filled (the next step may fill another)."""
-        return self.grad_flats[self.filled]
-
-    def sync(self) -> None:
-        """Make the layers' weights (the model's flat vector) hold the latest parameters, and
-        the model's gradient vector the last gradient."""
-        if self.filled:
-            np.copyto(self.grad, self.gradient())
-            self.filled = 0
-        if self.current:
-            np.copyto(self.theta, self.flats[self.current])
-            self.current = 0
-            self.stages, self.penalties = self.sets[0]
-
     def _buffers(self, rows: int) -> list[dict]:
-        """The buffers of this step's stages: one of a few sets kept for this batch size."""
-        sets = self.buffers.get(rows)
-        if sets is None:  # about four buffers (z, mask, deltas) per dense layer's output
-            per_row = sum(stage[1].shape[1] for stage in self.stages if stage[0] == "dense")
-            size = 4 * rows * per_row * np.dtype(self.dtype).itemsize
-            count = int(min(self.MAX_BUFFER_SETS, max(1, self.BUFFER_BYTES // max(1, size))))
-            sets = self.buffers[rows] = [[{} for _ in self.stages] for _ in range(count)]
-        self.calls += 1
-        return sets[self.calls % len(sets)]
+        """The buffers of this step's stages for a batch of ``rows`` rows."""
+        bufs = self.buffers.get(rows)
+        if bufs is None:
+            bufs = self.buffers[rows] = [{} for _ in self.stages]
+        return bufs
 
     def _buffer(self, store: dict, key: str, shape) -> np.ndarray:
         buf = store.get(key)
@@ -240,8 +171,6 @@ class FastStep:
             loss += float(reg.penalty(w))
             if view is not None:
                 view += reg.gradient(w)
-        # a step interrupted before this point leaves the last whole gradient as the last
-        self.filled = self.current % self.gradients
         return loss, outputs
 
     def _forward(self, stage, store, h, rows):

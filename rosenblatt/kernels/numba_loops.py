@@ -28,31 +28,21 @@ def _adam_moments(g, m, v, i, b1, b2, tiny):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad, tiny):
-    """One Adam step from ``source`` into ``theta`` (see ``_kernels.adam``).
+def adam(theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad, tiny):
+    """One Adam step on ``theta`` in place (see ``kernels.adam``).
 
     Moments below ``tiny``, the smallest normal float, are flushed to zero: a gradient entry
     that stays zero (a dead unit, a pixel that is always blank) makes its m decay by beta_1
     every step into subnormal numbers, which the CPU computes a few times slower; flushed, it
-    stays zero at full speed. The two loops differ only in where theta is read: a loop that
-    reads ``source`` while writing ``theta``, the same array, fails the compiler's overlap
-    check and runs unvectorized, seven times slower. (Moving the AMSGrad branch into the
-    inlined helper as well keeps the compiler from vectorizing either loop.)
+    stays zero at full speed. (Moving the AMSGrad branch into the inlined helper keeps the
+    compiler from vectorizing the loop.)
     """
-    if source.ctypes.data == theta.ctypes.data:
-        for i in range(theta.size):
-            mi, vi = _adam_moments(g, m, v, i, b1, b2, tiny)
-            if amsgrad:
-                vi = max(vmax[i], vi)
-                vmax[i] = vi
-            theta[i] = theta[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
-    else:
-        for i in range(theta.size):
-            mi, vi = _adam_moments(g, m, v, i, b1, b2, tiny)
-            if amsgrad:
-                vi = max(vmax[i], vi)
-                vmax[i] = vi
-            theta[i] = source[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
+    for i in range(theta.size):
+        mi, vi = _adam_moments(g, m, v, i, b1, b2, tiny)
+        if amsgrad:
+            vi = max(vmax[i], vi)
+            vmax[i] = vi
+        theta[i] = theta[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
 
 
 # ---------------------------------------------------------------------------- the fast step

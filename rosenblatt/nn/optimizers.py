@@ -128,49 +128,22 @@ class Optimizer:
             )
         return float(value)
 
-    def apply(self, params: list, grads: list, sources: list | None = None) -> None:
+    def apply(self, params: list, grads: list) -> None:
         """Update each ``params[i]`` in place from ``grads[i]`` (same shape), one step.
 
         Args:
             params: list of float ndarrays (usually one flat vector theta), updated in place.
             grads: list of ndarrays of the same shapes (dL/dtheta).
-            sources: optional arrays holding the current parameters instead of ``params``
-                (same shapes and types); ``params[i]`` then receives the step taken from
-                ``sources[i]``, which is left unchanged.
         """
         if not self._checked:
             self._check_params(params, grads)
         self._check_step(params, grads)
-        if sources is not None:
-            self._check_sources(params, sources)
         eta = self.current_learning_rate
         t = self.iterations + 1
         for i, (theta, g) in enumerate(zip(params, grads, strict=True)):
             g = self._clip(g, i)
-            source = None if sources is None else sources[i]
-            if source is None or not self._update_from(source, theta, g, self._slots[i], eta,
-                                                       t):
-                if source is not None:
-                    np.copyto(theta, source)
-                self._update(theta, g, self._slots[i], self._scratch[i], eta, t)
+            self._update(theta, g, self._slots[i], self._scratch[i], eta, t)
         self.iterations = t
-
-    def _update_from(self, source, theta, g, slots, eta, t) -> bool:
-        """theta <- the step from ``source`` in one pass, when a subclass can; False if not."""
-        return False
-
-    @staticmethod
-    def _check_sources(params, sources) -> None:
-        if not isinstance(sources, (list, tuple)) or len(sources) != len(params):
-            raise ValueError(f"sources: expected a list of {len(params)} arrays like params, "
-                             f"got {describe(sources)}")
-        for i, (p, src) in enumerate(zip(params, sources, strict=True)):
-            if (not isinstance(src, np.ndarray) or src.shape != p.shape
-                    or src.dtype != p.dtype):
-                got = (f"{src.dtype} array of shape {src.shape}" if isinstance(src, np.ndarray)
-                       else describe(src))
-                raise ValueError(f"sources[{i}]: expected a {p.dtype} array of shape "
-                                 f"{p.shape} (like params[{i}]), got {got}")
 
     def check(self, params: list, grads: list) -> None:
         """Raise the ValueError that :meth:`apply` would raise for these arrays, without
@@ -592,20 +565,18 @@ class Adam(Optimizer):
     def _decay(self, eta) -> float:
         return 1.0  # AdamW: 1 - eta weight_decay
 
-    def _update_from(self, source, theta, g, slots, eta, t):
-        vmax = slots["v_sum_max"] if self.amsgrad else None
-        return _kernels.adam(source, theta, g, slots["m_sum"], slots["v_sum"], vmax,
-                             self.beta_1, self.beta_2, *self._coefficients(eta, t),
-                             self._decay(eta))
-
     def _update(self, theta, g, slots, s, eta, t):
-        if self._update_from(theta, theta, g, slots, eta, t):
-            return  # the same step in one compiled pass
-        b1, b2 = self.beta_1, self.beta_2
         eps, coef = self._coefficients(eta, t)
-        decay = self._decay(eta)
-        m, v = slots["m_sum"], slots["v_sum"]
         vmax = slots["v_sum_max"] if self.amsgrad else None
+        arrays = (theta, g, slots["m_sum"], slots["v_sum"], vmax)
+        # the one choice: the compiled pass when it applies, else NumPy (same signature)
+        step = _kernels.adam if _kernels.fits(*arrays) else self._numpy_step
+        step(*arrays, s, b1=self.beta_1, b2=self.beta_2, eps=eps, coef=coef,
+             decay=self._decay(eta))
+
+    @staticmethod
+    def _numpy_step(theta, g, m, v, vmax, s, *, b1, b2, eps, coef, decay):
+        """One Adam step in ten in-place NumPy passes (``s``: scratch like theta)."""
         if decay != 1.0:
             theta *= decay
         m *= b1

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Protocol
 
 import numpy as np
 
@@ -85,6 +86,34 @@ def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x") -> np.ndarra
 
 
 # --------------------------------------------------------------------------- one step
+class Step(Protocol):
+    """One training step: ``step(xb, yb) -> (loss, outputs)`` runs the forward and backward
+    pass of a batch and writes the gradient of its loss (penalties included) into the model's
+    flat gradient vector; the optimizer then updates the model's flat parameter vector in
+    place. ``outputs`` (the predictions, for metrics) may be a buffer the next step
+    overwrites. Implemented by :class:`GraphStep` (autodiff, any model) and
+    :class:`rosenblatt._fast.step.FastStep` (graph-free, plain stacks of layers);
+    :func:`choose_step` picks one, once per fit."""
+
+    def __call__(self, xb: np.ndarray, yb: np.ndarray) -> tuple[float, np.ndarray]: ...
+
+
+class GraphStep:
+    """The general step: a recorded Tensor graph and ``backward`` (:func:`loss_and_gradient`)."""
+
+    def __init__(self, model, fused_kind):
+        self.model = model
+        self.fused_kind = fused_kind
+
+    def __call__(self, xb: np.ndarray, yb: np.ndarray):
+        return loss_and_gradient(self.model, xb, yb, self.fused_kind)
+
+
+def choose_step(model, fused_kind) -> Step:
+    """The fast step when the model and its loss allow one, else the general step."""
+    return _fast.compile_step(model, fused_kind) or GraphStep(model, fused_kind)
+
+
 def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, fused_kind):
     """The batch loss (penalties included) and its gradient written into the flat grad vector.
 
@@ -183,18 +212,10 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     cbs.set_training_data(x, y)
     model.stop_training, model.stop_reason = False, None
     need_norm = cbs.needs_grad_norm()
-    fast_step = _fast.compile_step(model, fused_kind)
-    # the fast step updates a second flat vector (see FastStep.update) unless a callback may
-    # read the weights between steps; the layers' weights are brought up to date after every
-    # epoch's steps and when fit ends, however it ends
-    swap = fast_step is not None and not cbs.read_weights_between_steps()
+    step = choose_step(model, fused_kind)
     cbs.on_train_begin()
-    try:
-        _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
-                fused_kind, fast_step, swap, need_norm)
-    finally:
-        if swap:
-            fast_step.sync()
+    _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
+            step, need_norm)
     history.stop_reason = model.stop_reason
     cbs.on_train_end()
     model.history = history
@@ -202,7 +223,7 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
 
 
 def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
-            fused_kind, fast_step, swap, need_norm):
+            step_fn, need_norm):
     """The epochs of fit: batches, steps, metrics, validation and the callbacks' hooks."""
     theta, grad = model.flat_parameters()
     for epoch in range(initial_epoch, epochs):
@@ -218,10 +239,7 @@ def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffl
             else:
                 idx = order[start:stop]
                 xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
-            if fast_step is not None:
-                loss, outputs = fast_step(xb, yb)
-            else:
-                loss, outputs = loss_and_gradient(model, xb, yb, fused_kind)
+            loss, outputs = step_fn(xb, yb)
             if not math.isfinite(loss):
                 model.stop_training = True
                 model.stop_reason = (
@@ -229,10 +247,7 @@ def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffl
                     f"stopped before that update (try a smaller learning rate)"
                 )
                 break
-            if swap:
-                fast_step.update(model.optimizer)
-            else:
-                model.optimizer.apply([theta], [grad])
+            model.optimizer.apply([theta], [grad])
             seen += stop - start
             loss_sum += loss * (stop - start)
             logs = {"loss": loss_sum / seen, "batch_loss": loss}
@@ -240,12 +255,10 @@ def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffl
                 metric.update_state(yb, outputs)
                 logs[metric.name] = float(metric.result())
             if need_norm:
-                logs["grad_norm"] = float(np.linalg.norm(fast_step.gradient() if swap else grad))
+                logs["grad_norm"] = float(np.linalg.norm(grad))
             cbs.on_train_batch_end(step, logs)
             if model.stop_training:
                 break
-        if swap:
-            fast_step.sync()  # validation and the epoch-end callbacks read the weights
         if seen == 0:
             break
         logs = {"loss": loss_sum / seen}
