@@ -2,7 +2,9 @@
 
 A Sequential model (or a functional model that is a single chain) of Dense, Activation,
 Dropout and Flatten layers trains with backpropagation written out by hand (lecture 004's
-delta rule, layer by layer) instead of a recorded Tensor graph:
+delta rule, layer by layer) instead of a recorded Tensor graph. Each layer becomes a stage, a
+small named type with its forward and backward pass on arrays (:mod:`rosenblatt._fast.stages`);
+the output activation that a fused loss takes from the logits is a ``nn.fused.Head``.
 
 - the matrix products write straight into the flat gradient vector (``np.matmul(..., out=)``);
 - activations and their derivatives run in place on buffers kept from step to step, through
@@ -28,17 +30,40 @@ layers, shared layers, subclassed models) uses the general path.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from rosenblatt import kernels as _kernels
+from rosenblatt._fast.stages import (
+    ActivationStage,
+    DenseStage,
+    DropoutStage,
+    FlattenStage,
+    Penalty,
+    Workspace,
+)
 from rosenblatt.autodiff.tensor import Tensor
 from rosenblatt.nn import activations, fused, regularizers
+from rosenblatt.nn.fused import Head
 from rosenblatt.nn.layers import Activation, Dense, Dropout, Flatten
 
 ENABLED = True  # set to False to train every model through the general (autodiff) path
 
 
-def compile_step(model, fused_kind):
+@dataclass(frozen=True)
+class Scratch:
+    """A step's working memory, kept on the model (``_fast_scratch``) for its next fit while
+    its flat vector and layers are the same (so are every buffer's shape): fresh memory costs
+    a page fault per 4 KiB on first use, about 3% of an epoch of the notes' MNIST network."""
+
+    theta: np.ndarray
+    layers: tuple
+    buffers: dict  # batch rows -> one dict of buffers per stage
+    ones: dict  # batch rows -> a vector of that many ones
+
+
+def compile_step(model, head: Head | None):
     """A :class:`FastStep` for ``model`` when its layers and loss allow one, else None."""
     if not ENABLED or model.loss is None or model.loss.reduction not in ("mean", "sum"):
         return None
@@ -48,7 +73,7 @@ def compile_step(model, fused_kind):
     for layer in layers:
         if type(layer) is Dense:
             if not isinstance(layer.activation, activations.Activation) and not (
-                layer is layers[-1] and fused_kind is not None
+                layer is layers[-1] and head is not None
             ):
                 return None
         elif type(layer) is Activation:
@@ -59,7 +84,7 @@ def compile_step(model, fused_kind):
         if any(not isinstance(reg, regularizers.Regularizer)
                for _, reg in layer.regularization_terms()):
             return None
-    return FastStep(model, layers, fused_kind)
+    return FastStep(model, layers, head)
 
 
 class FastStep:
@@ -71,10 +96,9 @@ class FastStep:
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
 
-    def __init__(self, model, layers, fused_kind):
+    def __init__(self, model, layers, head: Head | None):
         self.model = model
-        self.fused_kind = fused_kind
-        self.dtype = model._dtype()
+        self.head = head  # the output activation the loss takes from the logits, or None
         self.reduction = model.loss.reduction
         self.loss = model.loss
         self.layers = layers
@@ -88,20 +112,17 @@ class FastStep:
                                 and id(layer.kernel) in self.where), None)
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
-        # the step's buffers are kept on the model for the next fit while its flat vector and
-        # layers are the same (so are every buffer's shape): fresh memory costs a page fault
-        # per 4 KiB on first use, about 3% of an epoch of the notes' MNIST network
-        key = (self.theta, tuple(layers))
         scratch = model.__dict__.get("_fast_scratch")
-        if scratch is None or scratch[0][0] is not self.theta or scratch[0][1:] != key[1:]:
-            scratch = (key, {}, {})
+        if scratch is None or scratch.theta is not self.theta or scratch.layers != tuple(layers):
+            scratch = Scratch(theta=self.theta, layers=tuple(layers), buffers={}, ones={})
             object.__setattr__(model, "_fast_scratch", scratch)
-        _, self.buffers, self.ones = scratch
-        self.loops = _kernels.loops(self.theta.size)  # compiled elementwise loops or None
+        self.buffers = scratch.buffers
+        # compiled elementwise loops (or None) and the vectors of ones the stages share
+        self.work = Workspace(model._dtype(), _kernels.loops(self.theta.size), scratch.ones)
         self.stages, self.penalties = self._stages()
 
     def _stages(self):
-        """The stages and (weight, regularizer, gradient) penalty terms with the trainable
+        """The stages (:mod:`rosenblatt._fast.stages`) and penalty terms, with the trainable
         weights read from the flat parameter vector and their gradients written into the
         flat gradient vector."""
 
@@ -120,18 +141,21 @@ class FastStep:
         stages = []
         for i, layer in enumerate(self.layers):
             if type(layer) is Dense:
-                logits = i == len(self.layers) - 1 and self.fused_kind  # the loss applies g
+                logits = i == len(self.layers) - 1 and self.head is not None  # the loss's g
                 act = activations.linear if logits else layer.activation
-                stages.append(("dense", weight(layer.kernel), gradient(layer.kernel),
-                               weight(layer.bias), gradient(layer.bias),
-                               act.in_place(self.loops)))
+                stages.append(DenseStage(
+                    kernel=weight(layer.kernel), kernel_grad=gradient(layer.kernel),
+                    bias=weight(layer.bias), bias_grad=gradient(layer.bias),
+                    activation=act.in_place(self.work.loops)))
             elif type(layer) is Activation:
-                stages.append(("activation", layer.activation))
+                stages.append(ActivationStage(layer.activation))
             elif type(layer) is Dropout:
-                stages.append(("dropout", layer))
+                rng = layer._rng if layer._rng is not None else self.model._rng
+                stages.append(DropoutStage(layer, rng))
             else:
-                stages.append(("flatten",))
-        penalties = [(weight(w), reg, gradient(w) if layer.trainable else None)
+                stages.append(FlattenStage())
+        penalties = [Penalty(weight=weight(w), regularizer=reg,
+                             gradient=gradient(w) if layer.trainable else None)
                      for layer in self.layers for w, reg in layer.regularization_terms()]
         return stages, penalties
 
@@ -142,90 +166,33 @@ class FastStep:
             bufs = self.buffers[rows] = [{} for _ in self.stages]
         return bufs
 
-    def _buffer(self, store: dict, key: str, shape) -> np.ndarray:
-        buf = store.get(key)
-        if buf is None:
-            buf = store[key] = np.empty(shape, self.dtype)
-        return buf
-
-    def _ones(self, rows: int) -> np.ndarray:
-        ones = self.ones.get(rows)
-        if ones is None:
-            ones = self.ones[rows] = np.ones(rows, self.dtype)
-        return ones
-
     # ------------------------------------------------------------------ one step
     def __call__(self, xb: np.ndarray, yb: np.ndarray):
-        rows = len(xb)
-        bufs = self._buffers(rows)
+        bufs, work = self._buffers(len(xb)), self.work
         inputs, saved = [], []
         h = xb
         for stage, store in zip(self.stages, bufs, strict=True):
             inputs.append(h)
-            h, keep = self._forward(stage, store, h, rows)
+            h, keep = stage.forward(h, store, work)
             saved.append(keep)
         loss, g, outputs = self._loss_head(h, yb, bufs[-1])
         for i in range(len(self.stages) - 1, self.first - 1, -1):
-            g = self._backward(self.stages[i], bufs[i], inputs[i], saved[i], g, i > self.first)
-        for w, reg, view in self.penalties:
-            loss += float(reg.penalty(w))
+            g = self.stages[i].backward(inputs[i], saved[i], g, bufs[i], work, i > self.first)
+        for term in self.penalties:
+            loss += float(term.regularizer.penalty(term.weight))
+            view = term.gradient
             if view is not None:
-                view += reg.gradient(w)
+                view += term.regularizer.gradient(term.weight)
         return loss, outputs
-
-    def _forward(self, stage, store, h, rows):
-        """(output, what backward needs) of one stage."""
-        kind = stage[0]
-        if kind == "dense":
-            _, W, _, b, _, act = stage
-            z = np.matmul(h, W, out=self._buffer(store, "z", (rows, W.shape[1])))
-            return act.forward(z, b, lambda: self._buffer(store, "mask", z.shape))
-        if kind == "activation":
-            y = stage[1].value(h)
-            return y, y
-        if kind == "dropout":
-            layer = stage[1]
-            if layer.rate == 0.0:
-                return h, None
-            rng = layer._rng if layer._rng is not None else self.model._rng
-            keep = rng.random(h.shape) >= layer.rate  # the draws of Dropout.call, in order
-            scale = keep.astype(h.dtype) / np.asarray(1 - layer.rate, h.dtype)
-            return h * scale, scale
-        return h.reshape(rows, -1), None
-
-    def _backward(self, stage, store, h, keep, g, need_input_grad):
-        """dL/d(input) of one stage from dL/d(output) ``g``, filling its weight gradients."""
-        kind = stage[0]
-        if kind == "dense":
-            _, W, gW, _, gb, act = stage
-            loops = self.loops
-            g = act.backward(g, keep, self._buffer(store, "dz", g.shape), gb)
-            if act.sums_bias:
-                gb = None  # the activation's backward has summed it
-            if gW is not None:
-                np.matmul(h.T, g, out=gW)
-            if gb is not None:  # sum over the batch: one pass, or a matrix-vector product
-                if loops is not None and g.flags.c_contiguous:
-                    loops.column_sums(g, gb)
-                else:
-                    np.matmul(self._ones(len(g)), g, out=gb)
-            if not need_input_grad:
-                return None
-            return np.matmul(g, W.T, out=self._buffer(store, "dx", h.shape))
-        if kind == "activation":
-            return g * stage[1].derivative(h, keep)
-        if kind == "dropout":
-            return g if keep is None else g * keep
-        return g.reshape(h.shape)
 
     # ------------------------------------------------------------------ loss
     def _loss_head(self, out, yb, store):
         """(loss, dL/d(out), predictions) for the last stage's output."""
         rows = len(out)
         scale = 1.0 / rows if self.reduction == "mean" else 1.0
-        if self.fused_kind == "softmax":
+        if self.head is Head.SOFTMAX:
             return self._softmax_head(out, yb, store, scale)
-        if self.fused_kind == "sigmoid":
+        if self.head is Head.SIGMOID:
             return self._sigmoid_head(out, yb, scale)
         t = Tensor(out, requires_grad=True)
         loss = self.loss(yb, t)
@@ -236,9 +203,10 @@ class FastStep:
         return float(loss.data), t.grad, out
 
     def _softmax_head(self, z, yb, store, scale):
-        p, g = self._buffer(store, "p", z.shape), self._buffer(store, "g", z.shape)
-        if yb.ndim == 1 and yb.dtype.kind in "iu" and self.loops is not None:  # checked by fit
-            total = self.loops.softmax_cross_entropy_index(z, yb, p, g, z.dtype.type(scale))
+        work = self.work
+        p, g = work.buffer(store, "p", z.shape), work.buffer(store, "g", z.shape)
+        if yb.ndim == 1 and yb.dtype.kind in "iu" and work.loops is not None:  # checked by fit
+            total = work.loops.softmax_cross_entropy_index(z, yb, p, g, z.dtype.type(scale))
             return total * scale, g, p
         if yb.ndim == 1:  # integer labels (fit has checked their range)
             per_sample, p, g = fused.softmax_cross_entropy_arrays(z, index=yb, p=p, g=g)
