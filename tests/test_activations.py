@@ -14,8 +14,9 @@ from rosenblatt import Tensor
 from rosenblatt import activations as A
 
 TOL = 1e-6
-# points away from the kinks at 0 of relu, step, sign, leaky_relu and elu
-Z = np.array([-4.0, -2.5, -1.0, -0.3, -0.01, 0.01, 0.2, 0.9, 1.7, 3.0, 5.5])
+# points away from the kinks at 0 of relu, step, sign, leaky_relu and elu, and at -3 and 3 of
+# hard_sigmoid (times 1 and 0.7)
+Z = np.array([-4.0, -2.5, -1.0, -0.3, -0.01, 0.01, 0.2, 0.9, 1.7, 2.9, 3.2, 5.5])
 ELEMENTWISE = [name for name in A.names() if isinstance(A.get(name), A.Activation)]
 
 
@@ -40,6 +41,7 @@ CLOSED_FORMS = {
     "gelu": lambda z: np.array([0.5 * v * (1 + math.erf(v / math.sqrt(2))) for v in z]),
     "leaky_relu": lambda z: np.array([v if v >= 0 else 0.2 * v for v in z]),
     "elu": lambda z: np.array([v if v > 0 else math.exp(v) - 1 for v in z]),
+    "hard_sigmoid": lambda z: np.array([min(max(v + 3, 0.0), 6.0) / 6 for v in z]),  # Keras
 }
 
 
@@ -86,7 +88,7 @@ def test_L06_linear_derivative_is_one_and_step_sign_derivatives_are_zero():
 
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_L06_autodiff_through_each_activation(name):
-    z = Z.reshape(1, -1) * np.array([[1.0], [0.7]])  # (2, 11), still away from 0
+    z = Z.reshape(1, -1) * np.array([[1.0], [0.7]])  # (2, 12), still away from the kinks
     assert gradcheck(A.get(name), z) < TOL
     t = Tensor(z, requires_grad=True)
     A.get(name)(t).sum().backward()
@@ -122,6 +124,18 @@ def test_activations_of_a_zero_dimensional_tensor(name):
     assert y.shape == ()
     y.backward()
     assert x.grad == pytest.approx(float(A.get(name).derivative(np.array(0.5))))
+
+
+def test_hard_sigmoid_is_registered_and_its_derivative_is_a_sixth_inside_the_ramp():
+    act = A.get("hard_sigmoid")
+    assert act is A.hard_sigmoid and A.serialize(act) == "hard_sigmoid"
+    z = np.array([-7.0, -3.5, -2.9, -1.0, 0.0, 1.0, 2.9, 3.5, 7.0])
+    np.testing.assert_allclose(act.value(z), np.clip(z / 6 + 0.5, 0, 1), rtol=1e-15)
+    np.testing.assert_allclose(act.derivative(z), [0, 0, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 0, 0],
+                               rtol=1e-15)
+    np.testing.assert_allclose(act.derivative(z), central_difference(act.value, z), rtol=1e-7,
+                               atol=1e-9)
+    assert act.value(np.float32([1.0])).dtype == np.float32
 
 
 def test_leaky_relu_and_elu_parameters():
@@ -275,9 +289,10 @@ def test_activations_match_pytorch():
 
 
 # --------------------------------------------------------------------------- in-place values
-@pytest.mark.parametrize("name", ["linear", "relu", "tanh", "softmax", "sigmoid", "elu"])
+@pytest.mark.parametrize("name", ["linear", "relu", "tanh", "softmax", "sigmoid", "elu",
+                                  "hard_sigmoid"])
 def test_value_in_place_equals_value(name):
     act = A.get(name)
     z = np.random.default_rng(0).normal(scale=3.0, size=(5, 4)).astype(np.float32)
     expected = act.value(z.copy())
-    np.testing.assert_array_equal(A.value_in_place(act, z.copy()), expected)
+    np.testing.assert_array_equal(act.value_in_place(z.copy()), expected)

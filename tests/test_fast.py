@@ -91,7 +91,7 @@ def _mlp(hidden, output, units=3, inputs=4, seed=0, **dense):
 
 # --------------------------------------------------------------------------- equal to autodiff
 @pytest.mark.parametrize("hidden", ["relu", "tanh", "sigmoid", "linear", "elu", "softplus",
-                                    "leaky_relu", "swish", "gelu"])
+                                    "leaky_relu", "swish", "gelu", "hard_sigmoid"])
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 def test_hidden_activations_match_autodiff(hidden, reduction):
     model = _mlp(hidden, "softmax")
@@ -233,6 +233,27 @@ def test_fit_is_the_same_with_and_without_the_fast_step(monkeypatch):
         np.testing.assert_allclose(h_fast.history[key], h_slow.history[key], rtol=1e-4)
 
 
+def test_a_new_activation_trains_on_the_fast_step_as_on_the_general_path(monkeypatch):
+    """hard_sigmoid is defined in the activations module alone; the fast step takes it."""
+    runs = []
+    for enabled in (True, False):
+        monkeypatch.setattr(_fast, "ENABLED", enabled)
+        model = rb.Sequential([Input(shape=(5,)), Dense(8, activation="hard_sigmoid"),
+                               Dense(2, activation="hard_sigmoid")], seed=3)
+        model.compile(Adam(learning_rate=0.05), "mse")
+        if enabled:
+            assert _fast.compile_step(model, model.fused_output()) is not None
+        x = _data(48, 5, seed=2)
+        history = model.fit(x, (x[:, :2] > 0).astype(float), batch_size=8, epochs=3,
+                            verbose=0)
+        runs.append((model.get_weights(), history.history["loss"]))
+    (fast, fast_loss), (general, general_loss) = runs
+    for a, b in zip(fast, general, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(fast_loss, general_loss, rtol=1e-5)
+    assert fast_loss[-1] < fast_loss[0]
+
+
 # --------------------------------------------------------------------------- who takes it
 class _Subclassed(rb.Model):
     def __init__(self):
@@ -277,11 +298,9 @@ def test_fit_takes_the_fast_step_for_plain_stacks(monkeypatch):
     assert history.history["accuracy"][-1] > 0.9
 
 
-# --------------------------------------------------------------------------- the second vector
+# --------------------------------------------------------------------------- fit with callbacks
 class _Stopper(rb.callbacks.Callback):
-    """Stops (or raises) after a few steps; its batch hooks read no weights."""
-
-    batch_hooks_read_weights = False
+    """Stops (or raises) after a few steps."""
 
     def __init__(self, at, error=False):
         super().__init__()
@@ -314,50 +333,17 @@ def _weights_each_step(runs):
         on_train_batch_end=lambda batch, logs: runs.append(model.get_weights()))]
 
 
-_BUDGETS = ("ROTATION_BYTES", "GRADIENT_BYTES", "BUFFER_BYTES")
-
-
-# the defaults: sixteen parameter vectors, four gradient vectors, four buffer sets; 0: two, one,
-# one; "odd": room for thirteen and three, so twelve (a multiple of three) and three
-@pytest.mark.parametrize("budget", ["default", 0, "odd"])
-def test_updating_another_vector_gives_exactly_the_in_place_numbers(monkeypatch, budget):
-    if budget == 0:
-        for name in _BUDGETS:
-            monkeypatch.setattr(_fast.FastStep, name, 0)
-    if budget == "odd":
-        nbytes = 93 * 4  # the float32 parameters of _fit_adam's model
-        monkeypatch.setattr(_fast.FastStep, "ROTATION_BYTES", 13 * nbytes)
-        monkeypatch.setattr(_fast.FastStep, "GRADIENT_BYTES", 3 * nbytes)
-    seen, updates, vectors, gradients = [], [], set(), set()
-    original_sync = _fast.FastStep.sync
-
-    def sync(self):
-        vectors.update(id(v) for v in self.flats if v is not None)
-        gradients.update(id(v) for v in self.grad_flats if v is not None)
-        original_sync(self)
-
-    monkeypatch.setattr(_fast.FastStep, "sync", sync)
-    original = _fast.FastStep.update
-    monkeypatch.setattr(_fast.FastStep, "update",
-                        lambda self, opt: updates.append(1) or original(self, opt))
-    in_place = _fit_adam(_weights_each_step(seen))  # weights read between steps: one vector
-    assert len(seen) == 15 and not updates
-    swapped = _fit_adam([])
-    assert len(updates) == 15
-    # five steps an epoch: six of the sixteen (or twelve) vectors and every gradient vector,
-    # or round the rotation of two and one gradient vector
-    expected = {"default": (16, 4, 6), 0: (2, 1, 2), "odd": (12, 3, 6)}[budget]
-    _, flats, grads = swapped._fast_scratch[:3]
-    assert (len(flats), len(grads), len(vectors)) == expected
-    assert len(gradients) == expected[1]
-    # batches of 16 rows and a last one of 6: four sets of buffers each, or one
-    sets = swapped._fast_scratch[3]
-    assert sorted(sets) == [6, 16]
-    assert [sum(all(store) for store in stores) for stores in sets[16]] == [2] * (
-        4 if budget else 1)  # each set: buffers for the two dense layers
-    for a, b in zip(in_place.get_weights(), swapped.get_weights(), strict=True):
+def test_reading_the_weights_between_steps_changes_nothing():
+    seen = []
+    watched = _fit_adam(_weights_each_step(seen))
+    unwatched = _fit_adam([])
+    assert len(seen) == 15
+    # batches of 16 rows and a last one of 6: one set of buffers for each size
+    assert sorted(unwatched._fast_scratch.buffers) == [6, 16]
+    for a, b in zip(watched.get_weights(), unwatched.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(in_place.flat_parameters()[1], swapped.flat_parameters()[1])
+    np.testing.assert_array_equal(watched.flat_parameters()[1],
+                                  unwatched.flat_parameters()[1])
 
 
 def test_the_gradient_norm_and_the_last_gradient_are_those_of_the_general_path(monkeypatch):
@@ -366,8 +352,7 @@ def test_the_gradient_norm_and_the_last_gradient_are_those_of_the_general_path(m
     runs = {}
     for fast in (True, False):
         monkeypatch.setattr(_fast, "ENABLED", fast)
-        rule = rb.callbacks.GradientTolerance(epsilon=1e-12)  # reads no weights: rotations on
-        # three steps an epoch: the last gradient is in the third of four gradient vectors
+        rule = rb.callbacks.GradientTolerance(epsilon=1e-12)
         model = _fit_adam([rule], epochs=2, batch_size=32)
         runs[fast] = rule.norms, model.flat_parameters()[1].copy()
     assert len(runs[True][0]) == 6 and len(set(runs[True][0])) == 6
@@ -377,10 +362,9 @@ def test_the_gradient_norm_and_the_last_gradient_are_those_of_the_general_path(m
 
 
 def _working_memory(model):
-    """The arrays fit keeps on the model: the rotations' vectors and the step's buffers."""
-    _, flats, grads, buffers, _ = model._fast_scratch
-    return [v for v in flats + grads if v is not None] + [
-        b for sets in buffers.values() for bufs in sets for store in bufs for b in store.values()]
+    """The arrays fit keeps on the model: the step's buffers."""
+    buffers = model._fast_scratch.buffers
+    return [b for bufs in buffers.values() for store in bufs for b in store.values()]
 
 
 def test_fit_again_reuses_its_working_memory_and_continues_exactly():
@@ -400,9 +384,9 @@ def test_fit_again_reuses_its_working_memory_and_continues_exactly():
     twice.compile(Adam(learning_rate=0.05), "sparse_categorical_crossentropy")
     twice.fit(x, y, batch_size=16, epochs=1, verbose=0)
     theta = twice.flat_parameters()[0]
-    assert theta.size == 3 * 10 and twice._fast_scratch[0][0] is theta
-    flats = [v for v in twice._fast_scratch[1] if v is not None]
-    assert all(v.shape == theta.shape and all(v is not k for k in kept) for v in flats)
+    assert theta.size == 3 * 10 and twice._fast_scratch.theta is theta
+    buffers = _working_memory(twice)
+    assert buffers and all(b is not k for b in buffers for k in kept)
 
 
 def test_a_batch_callback_sees_the_weights_of_every_step(monkeypatch):
@@ -421,7 +405,7 @@ def test_a_batch_callback_sees_the_weights_of_every_step(monkeypatch):
 def test_stopping_mid_epoch_leaves_the_latest_weights_in_the_layers(at):
     stopped = _fit_adam([_Stopper(at)])
     reference = _fit_adam([_Stopper(at), rb.callbacks.LambdaCallback(
-        on_train_batch_begin=lambda batch, logs: None)])  # one vector, updated in place
+        on_train_batch_begin=lambda batch, logs: None)])
     for a, b in zip(stopped.get_weights(), reference.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     assert stopped.optimizer.iterations == at
@@ -459,11 +443,11 @@ class _InterruptedLoss(MeanSquaredError):
 
 @pytest.mark.parametrize("at", [2, 4, 8])
 def test_a_step_interrupted_midway_leaves_the_last_whole_gradient(at):
-    """With the gradient vectors rotating, the model's gradient after an interrupted fit is
-    that of the last step that finished, as without the rotation."""
+    """The model's gradient after an interrupted fit is that of the last step that finished,
+    with or without a callback reading the weights between steps."""
     x = _data(70, 6, seed=1, dtype=np.float32)
     runs = []
-    for callbacks in ([], _weights_each_step([])):  # rotating, then one vector
+    for callbacks in ([], _weights_each_step([])):
         model = rb.Sequential([Input(shape=(6,)), Dense(9, activation="relu"), Dense(2)],
                               seed=5)
         model.compile(Adam(0.01), _InterruptedLoss(at))
@@ -473,24 +457,3 @@ def test_a_step_interrupted_midway_leaves_the_last_whole_gradient(at):
         runs.append(model.flat_parameters()[1].copy())
     assert np.abs(runs[1]).max() > 0
     np.testing.assert_array_equal(runs[0], runs[1])
-
-
-def test_which_callbacks_need_the_weights_between_steps():
-    from rosenblatt.callbacks import CallbackList
-
-    def needs(*cbs):
-        return CallbackList(list(cbs), model=None, params={}).read_weights_between_steps()
-
-    class EpochOnly(rb.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            pass
-
-    class PerBatch(rb.callbacks.Callback):
-        def on_train_batch_begin(self, batch, logs=None):
-            pass
-
-    assert not needs(rb.callbacks.History(), EpochOnly(), rb.callbacks.TerminateOnNaN(),
-                     rb.callbacks.GradientTolerance(1e-3), rb.callbacks.EarlyStopping())
-    assert needs(PerBatch())
-    assert needs(rb.callbacks.LambdaCallback(on_train_batch_end=lambda b, logs: None))
-    assert not needs(rb.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: None))

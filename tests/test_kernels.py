@@ -62,8 +62,7 @@ def test_kernel_equals_the_numpy_update(name, dtype, monkeypatch):
 
 @needs_numba
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("sources", [False, True])
-def test_moments_below_the_smallest_normal_float_become_zero(dtype, sources, monkeypatch):
+def test_moments_below_the_smallest_normal_float_become_zero(dtype, monkeypatch):
     """A gradient entry that stops moving leaves m decaying by beta_1 each step: NumPy's m
     goes subnormal, the kernel's becomes exactly zero; the parameters stay equal."""
     tiny = np.finfo(dtype).tiny
@@ -77,12 +76,7 @@ def test_moments_below_the_smallest_normal_float_become_zero(dtype, sources, mon
         for step in range(200):
             g = rng.normal(size=n).astype(dtype)
             g[dead] = tiny * 1e8 if step == 0 else 0.0  # 0.9^k * 1e8 tiny < tiny after 175
-            if sources:  # from one vector into another, as the training step does
-                target = np.empty_like(theta)
-                opt.apply([target], [g], sources=[theta])
-                theta = target
-            else:
-                opt.apply([theta], [g])
+            opt.apply([theta], [g])
         results[enabled] = theta, opt.get_state()
     (fast, fast_state), (slow, slow_state) = results[True], results[False]
     m_fast, m_slow = fast_state["m_sum/0"], slow_state["m_sum/0"]
@@ -102,22 +96,19 @@ def test_small_strided_or_mixed_arrays_use_numpy(monkeypatch):
     assert _kernels.available()
     monkeypatch.setattr(_kernels, "_kernels", refuse)
     small = np.ones(10, np.float32)
-    assert not _kernels.adam(small, small, small, small.copy(), small.copy(), None, .9, .9,
-                             1e-8, 1, 1)
+    assert not _kernels.fits(small, small, small.copy(), small.copy(), None)
     big = np.ones(2 * _kernels.MIN_SIZE, np.float32)
     strided = big[::2]
-    assert not _kernels.adam(strided, strided, strided, strided.copy(), strided.copy(), None,
-                             .9, .9, 1e-8, 1.0, 1.0)
+    assert not _kernels.fits(strided, strided, strided.copy(), strided.copy(), None)
     half = np.ones(_kernels.MIN_SIZE, np.float64)
-    assert not _kernels.adam(half, big[:_kernels.MIN_SIZE], half, half.copy(), half.copy(),
-                             None, .9, .9, 1e-8, 1.0, 1.0)
+    assert not _kernels.fits(big[:_kernels.MIN_SIZE], half, half.copy(), half.copy(), None)
 
 
 def test_the_switch_turns_the_kernels_off(monkeypatch):
     monkeypatch.setattr(_kernels, "ENABLED", False)
     assert not _kernels.available()
     big = np.ones(_kernels.MIN_SIZE, np.float32)
-    assert not _kernels.adam(big, big, big, big.copy(), big.copy(), None, .9, .9, 1e-8, 1.0, 1.0)
+    assert not _kernels.fits(big, big, big.copy(), big.copy(), None)
 
 
 def test_without_numba_the_numpy_update_runs(monkeypatch):
@@ -222,9 +213,8 @@ def test_all_finite_finds_nan_and_both_infinities(dtype):
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("bias", [True, False])
 @pytest.mark.parametrize("name", ["linear", "relu", "tanh", "sigmoid", "softmax"])
-def test_bias_activation_row_equals_the_activation_of_z_plus_b(dtype, bias, name):
+def test_the_compiled_row_form_equals_the_activation_of_z_plus_b(dtype, bias, name):
     from rosenblatt import activations
-    from rosenblatt._fast import rows as _rows
 
     act = activations.get(name)
     z, b = _logits(dtype, rows=1, cols=40, seed=5)
@@ -232,22 +222,21 @@ def test_bias_activation_row_equals_the_activation_of_z_plus_b(dtype, bias, name
     z[5], z[6] = 60.0, -60.0  # sigmoid and softmax far out: nothing overflows
     expected = act.value(z + b if bias else z.copy())
     got = z.copy()
-    _loops().bias_activation_row(got, b if bias else got, bias, _rows.CODES[act])
+    act.row_in_place(_loops())(got, b if bias else None)
     tol = 1e-6 if dtype == np.float32 else 1e-14
     np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
     assert got.dtype == dtype and np.isfinite(got).all()
 
 
 @needs_numba
-def test_bias_activation_row_keeps_nan_like_numpy():
+def test_the_compiled_row_forms_keep_nan_like_numpy():
     from rosenblatt import activations
-    from rosenblatt._fast import rows as _rows
 
     for act in (activations.relu, activations.tanh, activations.sigmoid):
         z = np.array([1.0, np.nan, -2.0], np.float32)
         expected = act.value(z)
-        _loops().bias_activation_row(z, z, False, _rows.CODES[act])
+        act.row_in_place(_loops())(z, None)
         np.testing.assert_array_equal(np.isnan(z), np.isnan(expected))
     z = np.array([1.0, np.nan, -2.0], np.float32)
-    _loops().bias_activation_row(z, z, False, _rows.CODES[activations.softmax_activation])
+    activations.softmax_activation.row_in_place(_loops())(z, None)
     assert np.isnan(z).all()  # as NumPy's softmax of a row holding NaN

@@ -101,17 +101,12 @@ def test_the_compiled_loops_do_the_work(compiled, monkeypatch):
     row = _row(4)
     right = model.predict(row)
     plan = _plan(model)
-    real = plan.loops
+    layer, real = plan.dense[-1]
 
-    class Broken:
-        all_finite = staticmethod(real.all_finite)
+    def broken(z, b):
+        return real(z, b) + 1
 
-        @staticmethod
-        def bias_activation_row(z, b, has_bias, code):
-            real.bias_activation_row(z, b, has_bias, code)
-            z += 1
-
-    monkeypatch.setattr(plan, "loops", Broken)
+    monkeypatch.setattr(plan, "dense", [*plan.dense[:-1], (layer, broken)])
     assert not np.allclose(model.predict(row), right)
 
 
@@ -130,6 +125,24 @@ def test_outputs_follow_new_weights_and_activations(compiled):
     model.fit(_row((16, 3), seed=4), _row((16, 2), seed=5), epochs=2, verbose=0)
     model.layers[0].activation = rb.activations.get("relu")
     _assert_compiled_equals_numpy(model, row)
+
+
+@pytest.mark.parametrize("use_compiled", [True, False])
+def test_an_activation_without_a_compiled_row_form_predicts_in_numpy(use_compiled,
+                                                                    monkeypatch):
+    if use_compiled:
+        if not _kernels.available():
+            pytest.skip("the compiled loops need numba (the 'fast' extra)")
+        monkeypatch.setattr(_kernels, "MIN_SIZE", 0)
+    model = rb.Sequential([Dense(6, activation="hard_sigmoid", input_dim=3),
+                           Dense(2, activation="softmax")], seed=0)
+    row = _row(3)
+    got = model.predict(row)
+    assert _plan(model) is None
+    np.testing.assert_array_equal(got, _reference(model, row))
+    hidden = np.clip(row @ model.layers[0].kernel.data / 6 + 0.5, 0, 1)
+    assert hidden.min() < 1 and hidden.max() > 0
+    np.testing.assert_array_equal(model.layers[0].infer(row[None])[0], hidden)
 
 
 def test_layers_added_after_a_prediction(compiled):

@@ -14,6 +14,7 @@ from rosenblatt.optimizers import SGD, Adam
 
 import rosenblatt as rb
 from rosenblatt._fast import step as _fast
+from rosenblatt.nn.fused import Head
 from rosenblatt.training import loop as training
 
 
@@ -201,9 +202,9 @@ def test_fused_output_is_chosen_only_for_matching_pairs():
         model.compile("sgd", rb.losses.get(loss) if not kw else loss)
         return model.fused_output()
 
-    assert kind("softmax", "sparse_categorical_crossentropy") == "softmax"
-    assert kind("softmax", "categorical_crossentropy") == "softmax"
-    assert kind("sigmoid", "binary_crossentropy") == "sigmoid"
+    assert kind("softmax", "sparse_categorical_crossentropy") is Head.SOFTMAX
+    assert kind("softmax", "categorical_crossentropy") is Head.SOFTMAX
+    assert kind("sigmoid", "binary_crossentropy") is Head.SIGMOID
     assert kind("sigmoid", "mse") is None and kind("relu", "categorical_crossentropy") is None
 
 

@@ -4,14 +4,14 @@ For a single row, NumPy spends more time calling than computing: each Dense laye
 matrix-vector product, a bias addition and one to five calls for the activation (softmax:
 max, subtract, exp, sum, divide), a few microseconds each, next to products of a few
 microseconds. Here each layer is the product (BLAS, into a fresh vector) and one compiled
-call for bias and activation (``bias_activation_row``); the row's finiteness is checked by a
-compiled loop too. Predicting one row of the notes' 784-256-128-10 network takes about half
-the time of the NumPy layers.
+call for bias and activation (the activation's ``row_in_place`` form); the row's finiteness
+is checked by a compiled loop too. Predicting one row of the notes' 784-256-128-10 network
+takes about half the time of the NumPy layers.
 
-It applies to models that :meth:`Model.chain` gives, made of Dense
-layers whose activations are linear, ReLU, tanh, sigmoid or softmax, with Dropout (the
-identity at inference) and Flatten between them, of one float type and at least
-``_kernels.MIN_SIZE`` parameters, when numba is installed. The outputs equal the NumPy
+It applies to models that :meth:`Model.chain` gives, made of Dense layers whose activations
+have a compiled row form (linear, ReLU, tanh, sigmoid, softmax), with Dropout (the identity at
+inference) and Flatten between them, of one float type and at least ``kernels.MIN_SIZE``
+parameters, when numba is installed; otherwise the NumPy layers predict. The outputs equal the NumPy
 layers' up to float rounding (``tests/test_rows.py``).
 """
 
@@ -20,11 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from rosenblatt import kernels as _kernels
-from rosenblatt.nn import activations
 from rosenblatt.nn.layers import Dense, Dropout, Flatten
-
-CODES = {activations.linear: 0, activations.relu: 1, activations.tanh: 2,
-         activations.sigmoid: 3, activations.softmax_activation: 4}
 
 
 class RowPlan:
@@ -32,24 +28,18 @@ class RowPlan:
     float type), or None when the row holds NaN or inf (the caller reports it)."""
 
     def __init__(self, dense, loops):
-        self.dense = dense  # (Dense layer, its activation's code) in order
+        self.dense = dense  # (Dense layer, its activation's compiled row form) in order
         self.loops = loops
         self.dtype = dense[0][0].kernel.data.dtype
 
     def __call__(self, row: np.ndarray):
-        loops = self.loops
         x = row.reshape(-1)
-        if not loops.all_finite(x):
+        if not self.loops.all_finite(x):
             return None
-        for layer, code in self.dense:
-            W = layer.kernel.data
-            z = np.matmul(x, W)
+        for layer, bias_activation in self.dense:
             bias = layer.bias
-            if bias is None:
-                loops.bias_activation_row(z, z, False, code)
-            else:
-                loops.bias_activation_row(z, bias.data, True, code)
-            x = z
+            x = bias_activation(np.matmul(x, layer.kernel.data),
+                                None if bias is None else bias.data)
         return x
 
 
@@ -59,23 +49,25 @@ def _make(model):
     chain = model.chain()
     if not chain:
         return None
-    dense, size = [], 0
+    layers = []
     for layer in chain:
         if type(layer) is Dense:
             if not layer.built:
                 return False
-            code = next((c for act, c in CODES.items() if act is layer.activation), None)
-            if code is None:
-                return None
-            dense.append((layer, code))
-            size += sum(w.data.size for w in layer.weights)
+            layers.append(layer)
         elif type(layer) not in (Dropout, Flatten):
             return None
-    dtypes = {layer.kernel.data.dtype for layer, _ in dense}
+    dtypes = {layer.kernel.data.dtype for layer in layers}
     if len(dtypes) != 1 or dtypes.pop() not in (np.float32, np.float64):
         return None  # no Dense layer, or mixed or unusual float types
-    loops = _kernels.loops(size)
-    return None if loops is None else RowPlan(dense, loops)
+    loops = _kernels.loops(sum(w.data.size for layer in layers for w in layer.weights))
+    if loops is None:
+        return None
+    forms = [getattr(layer.activation, "row_in_place", lambda loops: None)(loops)
+             for layer in layers]
+    if any(form is None for form in forms):
+        return None  # an activation without a compiled row form
+    return RowPlan(list(zip(layers, forms, strict=True)), loops)
 
 
 def predict_row(model, row: np.ndarray):

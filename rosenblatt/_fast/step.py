@@ -2,39 +2,68 @@
 
 A Sequential model (or a functional model that is a single chain) of Dense, Activation,
 Dropout and Flatten layers trains with backpropagation written out by hand (lecture 004's
-delta rule, layer by layer) instead of a recorded Tensor graph:
+delta rule, layer by layer) instead of a recorded Tensor graph. Each layer becomes a stage, a
+small named type with its forward and backward pass on arrays (:mod:`rosenblatt._fast.stages`);
+the output activation that a fused loss takes from the logits is a ``nn.fused.Head``.
 
 - the matrix products write straight into the flat gradient vector (``np.matmul(..., out=)``);
-- activations and their derivatives run in place on buffers kept from step to step;
+- activations and their derivatives run in place on buffers kept from step to step, through
+  each activation's in-place forms (``Activation.in_place``: a ReLU keeps a 0/1 mask, tanh
+  reuses its output, other activations fall back to their value and derivative);
 - the first layer's input gradient is never computed;
 - softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits;
-- the optimizer writes its update into another of a few flat vectors rather than the one the
-  products have just read (see :meth:`FastStep.update`), and the gradient vector and the
-  buffers rotate as well (see ``FastStep.ROTATION_BYTES``);
-- with numba, bias + ReLU, its derivative with the bias gradient and softmax cross-entropy run
-  as compiled loops, one pass each (``rosenblatt._kernels.loops``).
+- the parameters and the gradient are the model's own flat vectors, and the optimizer
+  updates the parameters in place, as on the general path (rotating through copies of the
+  vectors and buffers, so that the update does not write what the matrix products have just
+  read on other cores, measured no faster);
+- with numba, the bias gradients and softmax cross-entropy run as compiled loops, one pass
+  each (``rosenblatt.kernels.loops``), and so do the activations' compiled forms (bias + ReLU,
+  its derivative with the bias gradient), which the activations choose themselves.
 
-It gives the same loss, gradient and outputs as the general path
+It implements the training loop's step protocol (``rosenblatt.training.loop.Step``), as the
+general path does, and gives the same loss, gradient and outputs
 (:func:`rosenblatt.training.loss_and_gradient`) up to float rounding; ``tests/test_fast.py``
 checks this for every layer kind, activation, loss, reduction and regularizer it accepts.
-Anything else (other layers, shared layers, subclassed models) uses the general path.
+``fit`` chooses between the two once (``training.loop.choose_step``); anything else (other
+layers, shared layers, subclassed models) uses the general path.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from rosenblatt import kernels as _kernels
+from rosenblatt._fast.stages import (
+    ActivationStage,
+    DenseStage,
+    DropoutStage,
+    FlattenStage,
+    Penalty,
+    Workspace,
+)
 from rosenblatt.autodiff.tensor import Tensor
 from rosenblatt.nn import activations, fused, regularizers
+from rosenblatt.nn.fused import Head
 from rosenblatt.nn.layers import Activation, Dense, Dropout, Flatten
 
 ENABLED = True  # set to False to train every model through the general (autodiff) path
 
-_IN_PLACE = {activations.linear: "linear", activations.relu: "relu", activations.tanh: "tanh"}
+
+@dataclass(frozen=True)
+class Scratch:
+    """A step's working memory, kept on the model (``_fast_scratch``) for its next fit while
+    its flat vector and layers are the same (so are every buffer's shape): fresh memory costs
+    a page fault per 4 KiB on first use, about 3% of an epoch of the notes' MNIST network."""
+
+    theta: np.ndarray
+    layers: tuple
+    buffers: dict  # batch rows -> one dict of buffers per stage
+    ones: dict  # batch rows -> a vector of that many ones
 
 
-def compile_step(model, fused_kind):
+def compile_step(model, head: Head | None):
     """A :class:`FastStep` for ``model`` when its layers and loss allow one, else None."""
     if not ENABLED or model.loss is None or model.loss.reduction not in ("mean", "sum"):
         return None
@@ -44,7 +73,7 @@ def compile_step(model, fused_kind):
     for layer in layers:
         if type(layer) is Dense:
             if not isinstance(layer.activation, activations.Activation) and not (
-                layer is layers[-1] and fused_kind is not None
+                layer is layers[-1] and head is not None
             ):
                 return None
         elif type(layer) is Activation:
@@ -55,35 +84,21 @@ def compile_step(model, fused_kind):
         if any(not isinstance(reg, regularizers.Regularizer)
                for _, reg in layer.regularization_terms()):
             return None
-    return FastStep(model, layers, fused_kind)
+    return FastStep(model, layers, head)
 
 
 class FastStep:
-    """``step(xb, yb) -> (loss, outputs)``: one forward and backward pass that fills a flat
-    gradient vector (:meth:`gradient`; the model's own unless the vectors rotate);
-    ``update(optimizer)`` then applies the optimizer (or the caller applies it to the model's
-    flat vectors directly).
+    """``step(xb, yb) -> (loss, outputs)``: one forward and backward pass that writes the
+    gradient into the model's flat gradient vector, as the general path does (the training
+    loop's :class:`~rosenblatt.training.loop.Step` protocol); the optimizer then updates the
+    model's flat parameter vector in place.
 
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
 
-    # Memory written on one core and then read by another, or the other way round, is slow
-    # to write again: the other core's copies of its cache lines must be invalidated first.
-    # The matrix products run on every core; the update and the elementwise loops on one.
-    # So what one writes and the other reads next rotates through a few copies: enough that a
-    # copy has left the other cores' caches by the time it comes round again (measured on the
-    # notes' MNIST network: four gradient vectors and four buffer sets took 0.90 x the time):
-    ROTATION_BYTES = 16 << 20  # parameter vectors (see update): this many bytes in all,
-    MAX_VECTORS = 16  # and at most this many;
-    GRADIENT_BYTES = 4 << 20  # gradient vectors: this many bytes in all,
-    MAX_GRADIENTS = 4  # at most this many, a number that divides the parameter vectors';
-    BUFFER_BYTES = 4 << 20  # sets of the step's buffers (activations, masks, deltas) for
-    MAX_BUFFER_SETS = 4  # a batch size: this many bytes in all, at most this many sets
-
-    def __init__(self, model, layers, fused_kind):
+    def __init__(self, model, layers, head: Head | None):
         self.model = model
-        self.fused_kind = fused_kind
-        self.dtype = model._dtype()
+        self.head = head  # the output activation the loss takes from the logits, or None
         self.reduction = model.loss.reduction
         self.loss = model.loss
         self.layers = layers
@@ -97,38 +112,19 @@ class FastStep:
                                 and id(layer.kernel) in self.where), None)
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
-        # the model's gradient vector and the others: parameter vector k goes with gradient
-        # vector k % gradients
-        self.gradients = int(min(self.MAX_GRADIENTS,
-                                 max(1, self.GRADIENT_BYTES // max(1, self.grad.nbytes))))
-        # the layers' vector and, once the update needs them, the others of its rotation: a
-        # multiple of the gradient vectors, so that the pairs repeat
-        vectors = int(min(self.MAX_VECTORS,
-                          max(2, self.ROTATION_BYTES // max(1, self.theta.nbytes))))
-        self.vectors = max(self.gradients, vectors - vectors % self.gradients)
-        # working memory (the rotations' other vectors, the step's buffers) is kept on the model
-        # for the next fit while its flat vector and layers are the same (so are every buffer's
-        # shape): fresh memory costs a page fault per 4 KiB on first use, about 3% of an epoch
-        # of the notes' MNIST network
-        key = (self.theta, tuple(layers), self.vectors, self.gradients)
         scratch = model.__dict__.get("_fast_scratch")
-        if scratch is None or scratch[0][0] is not self.theta or scratch[0][1:] != key[1:]:
-            scratch = (key, [self.theta] + [None] * (self.vectors - 1),
-                       [self.grad] + [None] * (self.gradients - 1), {}, {})
+        if scratch is None or scratch.theta is not self.theta or scratch.layers != tuple(layers):
+            scratch = Scratch(theta=self.theta, layers=tuple(layers), buffers={}, ones={})
             object.__setattr__(model, "_fast_scratch", scratch)
-        _, self.flats, self.grad_flats, self.buffers, self.ones = scratch
-        self.sets = [self._stages(flat, self.grad_flats[k % self.gradients])
-                     if flat is not None else None for k, flat in enumerate(self.flats)]
-        self.current = 0
-        self.stages, self.penalties = self.sets[0]
-        self.calls = 0  # steps taken: which set of buffers the next one uses
-        self.filled = 0  # the gradient vector the last step filled
-        self.loops = _kernels.loops(self.theta.size)  # compiled elementwise loops or None
-        self.no_bias = np.zeros(1, self.dtype)  # what the loops get for an absent bias
+        self.buffers = scratch.buffers
+        # compiled elementwise loops (or None) and the vectors of ones the stages share
+        self.work = Workspace(model._dtype(), _kernels.loops(self.theta.size), scratch.ones)
+        self.stages, self.penalties = self._stages()
 
-    def _stages(self, flat, grad):
-        """The stages and (weight, regularizer, gradient) penalty terms with the trainable
-        weights read from ``flat`` and their gradients written into ``grad``."""
+    def _stages(self):
+        """The stages (:mod:`rosenblatt._fast.stages`) and penalty terms, with the trainable
+        weights read from the flat parameter vector and their gradients written into the
+        flat gradient vector."""
 
         def view(vector, w):
             start, shape = self.where[id(w)]
@@ -137,193 +133,66 @@ class FastStep:
         def weight(w):
             if w is None or id(w) not in self.where:
                 return None if w is None else w.data  # frozen: not in the flat vector
-            return view(flat, w)
+            return view(self.theta, w)
 
         def gradient(w):
-            return view(grad, w) if w is not None and id(w) in self.where else None
+            return view(self.grad, w) if w is not None and id(w) in self.where else None
 
         stages = []
         for i, layer in enumerate(self.layers):
             if type(layer) is Dense:
-                act = layer.activation
-                last = i == len(self.layers) - 1
-                kind = "logits" if last and self.fused_kind else _IN_PLACE.get(act, "general")
-                stages.append(("dense", weight(layer.kernel), gradient(layer.kernel),
-                               weight(layer.bias), gradient(layer.bias), kind, act))
+                logits = i == len(self.layers) - 1 and self.head is not None  # the loss's g
+                act = activations.linear if logits else layer.activation
+                stages.append(DenseStage(
+                    kernel=weight(layer.kernel), kernel_grad=gradient(layer.kernel),
+                    bias=weight(layer.bias), bias_grad=gradient(layer.bias),
+                    activation=act.in_place(self.work.loops)))
             elif type(layer) is Activation:
-                stages.append(("activation", layer.activation))
+                stages.append(ActivationStage(layer.activation))
             elif type(layer) is Dropout:
-                stages.append(("dropout", layer))
+                rng = layer._rng if layer._rng is not None else self.model._rng
+                stages.append(DropoutStage(layer, rng))
             else:
-                stages.append(("flatten",))
-        penalties = [(weight(w), reg, gradient(w) if layer.trainable else None)
+                stages.append(FlattenStage())
+        penalties = [Penalty(weight=weight(w), regularizer=reg,
+                             gradient=gradient(w) if layer.trainable else None)
                      for layer in self.layers for w, reg in layer.regularization_terms()]
         return stages, penalties
 
-    # ------------------------------------------------------------------ the update
-    def update(self, optimizer) -> None:
-        """Apply the optimizer to the gradient of the last step, writing the new parameters
-        into the next flat vector of a rotation, which the next step then reads.
-
-        Updating the vector the matrix products have just read in place is slow on multi-core
-        machines (see ``ROTATION_BYTES``). Reading one vector and writing another gives the
-        same numbers without that stall (one pass with the compiled Adam, else a copy and the
-        update in place). With two vectors the one written was read a step before and is
-        still in the other cores' caches, so the vectors rotate: up to sixteen of them (a
-        large vector leaves the caches within a step or two). Call :meth:`sync` before
-        anything else reads the layers' weights or the model's gradient vector.
-        """
-        other = (self.current + 1) % self.vectors
-        if self.flats[other] is None:
-            self.flats[other] = np.empty_like(self.theta)
-            k = other % self.gradients
-            if self.grad_flats[k] is None:
-                self.grad_flats[k] = np.zeros_like(self.grad)  # zero like the model's
-            self.sets[other] = self._stages(self.flats[other], self.grad_flats[k])
-        optimizer.apply([self.flats[other]], [self.gradient()],
-                        sources=[self.flats[self.current]])
-        self.current = other
-        self.stages, self.penalties = self.sets[other]
-
-    def gradient(self) -> np.ndarray:
-        """The flat gradient vector the last step filled (the next step may fill another)."""
-        return self.grad_flats[self.filled]
-
-    def sync(self) -> None:
-        """Make the layers' weights (the model's flat vector) hold the latest parameters, and
-        the model's gradient vector the last gradient."""
-        if self.filled:
-            np.copyto(self.grad, self.gradient())
-            self.filled = 0
-        if self.current:
-            np.copyto(self.theta, self.flats[self.current])
-            self.current = 0
-            self.stages, self.penalties = self.sets[0]
-
     def _buffers(self, rows: int) -> list[dict]:
-        """The buffers of this step's stages: one of a few sets kept for this batch size."""
-        sets = self.buffers.get(rows)
-        if sets is None:  # about four buffers (z, mask, deltas) per dense layer's output
-            per_row = sum(stage[1].shape[1] for stage in self.stages if stage[0] == "dense")
-            size = 4 * rows * per_row * np.dtype(self.dtype).itemsize
-            count = int(min(self.MAX_BUFFER_SETS, max(1, self.BUFFER_BYTES // max(1, size))))
-            sets = self.buffers[rows] = [[{} for _ in self.stages] for _ in range(count)]
-        self.calls += 1
-        return sets[self.calls % len(sets)]
-
-    def _buffer(self, store: dict, key: str, shape) -> np.ndarray:
-        buf = store.get(key)
-        if buf is None:
-            buf = store[key] = np.empty(shape, self.dtype)
-        return buf
-
-    def _ones(self, rows: int) -> np.ndarray:
-        ones = self.ones.get(rows)
-        if ones is None:
-            ones = self.ones[rows] = np.ones(rows, self.dtype)
-        return ones
+        """The buffers of this step's stages for a batch of ``rows`` rows."""
+        bufs = self.buffers.get(rows)
+        if bufs is None:
+            bufs = self.buffers[rows] = [{} for _ in self.stages]
+        return bufs
 
     # ------------------------------------------------------------------ one step
     def __call__(self, xb: np.ndarray, yb: np.ndarray):
-        rows = len(xb)
-        bufs = self._buffers(rows)
+        bufs, work = self._buffers(len(xb)), self.work
         inputs, saved = [], []
         h = xb
         for stage, store in zip(self.stages, bufs, strict=True):
             inputs.append(h)
-            h, keep = self._forward(stage, store, h, rows)
+            h, keep = stage.forward(h, store, work)
             saved.append(keep)
         loss, g, outputs = self._loss_head(h, yb, bufs[-1])
         for i in range(len(self.stages) - 1, self.first - 1, -1):
-            g = self._backward(self.stages[i], bufs[i], inputs[i], saved[i], g, i > self.first)
-        for w, reg, view in self.penalties:
-            loss += float(reg.penalty(w))
+            g = self.stages[i].backward(inputs[i], saved[i], g, bufs[i], work, i > self.first)
+        for term in self.penalties:
+            loss += float(term.regularizer.penalty(term.weight))
+            view = term.gradient
             if view is not None:
-                view += reg.gradient(w)
-        # a step interrupted before this point leaves the last whole gradient as the last
-        self.filled = self.current % self.gradients
+                view += term.regularizer.gradient(term.weight)
         return loss, outputs
-
-    def _forward(self, stage, store, h, rows):
-        """(output, what backward needs) of one stage."""
-        kind = stage[0]
-        if kind == "dense":
-            _, W, _, b, _, act_kind, act = stage
-            z = np.matmul(h, W, out=self._buffer(store, "z", (rows, W.shape[1])))
-            if act_kind == "relu" and self.loops is not None:  # bias, mask and relu: one pass
-                mask = self._buffer(store, "mask", z.shape)
-                self.loops.bias_relu(z, self.no_bias if b is None else b, b is not None, mask)
-                return z, mask
-            if b is not None:
-                z += b
-            if act_kind in ("linear", "logits"):
-                return z, None
-            if act_kind == "relu":  # relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask
-                mask = np.greater_equal(z, 0, out=self._buffer(store, "mask", z.shape))
-                return np.multiply(z, mask, out=z), mask  # a float mask multiplies fastest
-            if act_kind == "tanh":
-                return np.tanh(z, out=z), None
-            y = act.value(z)
-            return y, (z, y)
-        if kind == "activation":
-            y = stage[1].value(h)
-            return y, y
-        if kind == "dropout":
-            layer = stage[1]
-            if layer.rate == 0.0:
-                return h, None
-            rng = layer._rng if layer._rng is not None else self.model._rng
-            keep = rng.random(h.shape) >= layer.rate  # the draws of Dropout.call, in order
-            scale = keep.astype(h.dtype) / np.asarray(1 - layer.rate, h.dtype)
-            return h * scale, scale
-        return h.reshape(rows, -1), None
-
-    def _backward(self, stage, store, h, keep, g, need_input_grad):
-        """dL/d(input) of one stage from dL/d(output) ``g``, filling its weight gradients."""
-        kind = stage[0]
-        if kind == "dense":
-            _, W, gW, _, gb, act_kind, act = stage
-            loops = self.loops
-            if act_kind == "relu":
-                dz = self._buffer(store, "dz", g.shape)
-                if loops is not None:  # the mask and the bias gradient in one pass
-                    loops.relu_backward(g, keep, dz, self.no_bias if gb is None else gb,
-                                        gb is not None)
-                    g, gb = dz, None
-                else:
-                    g = np.multiply(g, keep, out=dz)
-            elif act_kind == "tanh":  # g (1 - y^2), y the stage's output, kept in "z"
-                y = store["z"]
-                dz = np.multiply(y, y, out=self._buffer(store, "dz", g.shape))
-                np.subtract(1, dz, out=dz)
-                g = np.multiply(g, dz, out=dz)
-            elif act_kind == "general":
-                z, y = keep
-                g = g * act.derivative(z, y)
-            if gW is not None:
-                np.matmul(h.T, g, out=gW)
-            if gb is not None:  # sum over the batch: one pass, or a matrix-vector product
-                if loops is not None and g.flags.c_contiguous:
-                    loops.column_sums(g, gb)
-                else:
-                    np.matmul(self._ones(len(g)), g, out=gb)
-            if not need_input_grad:
-                return None
-            return np.matmul(g, W.T, out=self._buffer(store, "dx", h.shape))
-        if kind == "activation":
-            return g * stage[1].derivative(h, keep)
-        if kind == "dropout":
-            return g if keep is None else g * keep
-        return g.reshape(h.shape)
 
     # ------------------------------------------------------------------ loss
     def _loss_head(self, out, yb, store):
         """(loss, dL/d(out), predictions) for the last stage's output."""
         rows = len(out)
         scale = 1.0 / rows if self.reduction == "mean" else 1.0
-        if self.fused_kind == "softmax":
+        if self.head is Head.SOFTMAX:
             return self._softmax_head(out, yb, store, scale)
-        if self.fused_kind == "sigmoid":
+        if self.head is Head.SIGMOID:
             return self._sigmoid_head(out, yb, scale)
         t = Tensor(out, requires_grad=True)
         loss = self.loss(yb, t)
@@ -334,9 +203,10 @@ class FastStep:
         return float(loss.data), t.grad, out
 
     def _softmax_head(self, z, yb, store, scale):
-        p, g = self._buffer(store, "p", z.shape), self._buffer(store, "g", z.shape)
-        if yb.ndim == 1 and yb.dtype.kind in "iu" and self.loops is not None:  # checked by fit
-            total = self.loops.softmax_cross_entropy_index(z, yb, p, g, z.dtype.type(scale))
+        work = self.work
+        p, g = work.buffer(store, "p", z.shape), work.buffer(store, "g", z.shape)
+        if yb.ndim == 1 and yb.dtype.kind in "iu" and work.loops is not None:  # checked by fit
+            total = work.loops.softmax_cross_entropy_index(z, yb, p, g, z.dtype.type(scale))
             return total * scale, g, p
         if yb.ndim == 1:  # integer labels (fit has checked their range)
             per_sample, p, g = fused.softmax_cross_entropy_arrays(z, index=yb, p=p, g=g)

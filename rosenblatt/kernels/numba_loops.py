@@ -1,9 +1,12 @@
-"""Compiled loops (numba), imported only through :mod:`rosenblatt._kernels`.
+"""Compiled loops (numba), imported only through :mod:`rosenblatt.kernels`.
 
 Each loop does in one pass over memory what the NumPy form does in several, with the same
 operations in the same order on each entry (no fused multiply-add, no reassociation), so
 its results equal the NumPy form's; the one exception is the Adam step's flush of subnormal
-moments to zero (see :func:`adam`).
+moments to zero (see :func:`adam`). The activations' loops (bias + ReLU, its backward, the
+one-row bias + activation loops) are other implementations of an activation's in-place forms:
+each activation names its loops (``rosenblatt.nn.activations.Compiled``), and chooses them
+over its NumPy forms when the caller has the loops; this module imports nothing of rosenblatt.
 """
 
 import math
@@ -25,42 +28,32 @@ def _adam_moments(g, m, v, i, b1, b2, tiny):
 
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
-def adam(source, theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad, tiny):
-    """One Adam step from ``source`` into ``theta`` (see ``_kernels.adam``).
+def adam(theta, g, m, v, vmax, b1, b2, eps, coef, decay, amsgrad, tiny):
+    """One Adam step on ``theta`` in place (see ``kernels.adam``).
 
     Moments below ``tiny``, the smallest normal float, are flushed to zero: a gradient entry
     that stays zero (a dead unit, a pixel that is always blank) makes its m decay by beta_1
     every step into subnormal numbers, which the CPU computes a few times slower; flushed, it
-    stays zero at full speed. The two loops differ only in where theta is read: a loop that
-    reads ``source`` while writing ``theta``, the same array, fails the compiler's overlap
-    check and runs unvectorized, seven times slower. (Moving the AMSGrad branch into the
-    inlined helper as well keeps the compiler from vectorizing either loop.)
+    stays zero at full speed. (Moving the AMSGrad branch into the inlined helper keeps the
+    compiler from vectorizing the loop.)
     """
-    if source.ctypes.data == theta.ctypes.data:
-        for i in range(theta.size):
-            mi, vi = _adam_moments(g, m, v, i, b1, b2, tiny)
-            if amsgrad:
-                vi = max(vmax[i], vi)
-                vmax[i] = vi
-            theta[i] = theta[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
-    else:
-        for i in range(theta.size):
-            mi, vi = _adam_moments(g, m, v, i, b1, b2, tiny)
-            if amsgrad:
-                vi = max(vmax[i], vi)
-                vmax[i] = vi
-            theta[i] = source[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
+    for i in range(theta.size):
+        mi, vi = _adam_moments(g, m, v, i, b1, b2, tiny)
+        if amsgrad:
+            vi = max(vmax[i], vi)
+            vmax[i] = vi
+        theta[i] = theta[i] * decay - (mi / (math.sqrt(vi) + eps)) * coef
 
 
 # ---------------------------------------------------------------------------- the fast step
-# The elementwise work of a training step (rosenblatt._fast), each in one pass over arrays a
+# The elementwise work of a training step (rosenblatt._fast.step), each in one pass over arrays a
 # few hundred kilobytes large, in place of three or four NumPy calls. Sums (bias gradients,
 # softmax denominators) are accumulated in the arrays' float type, in a different order from
 # NumPy's, so they agree with it to float rounding.
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def bias_relu(z, b, has_bias, mask):
-    """z (n, k) += b; mask = (z >= 0) as 0/1; z *= mask, in place."""
+    """z (n, k) += b; mask = (z >= 0) as 0/1; z *= mask, in place (ReLU's compiled forward)."""
     one, zero = z.dtype.type(1), z.dtype.type(0)
     rows, cols = z.shape
     for i in range(rows):
@@ -73,7 +66,7 @@ def bias_relu(z, b, has_bias, mask):
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def relu_backward(g, mask, dz, gb, has_bias):
-    """dz = g * mask; gb = the column sums of dz when has_bias."""
+    """dz = g * mask; gb = the column sums of dz when has_bias (ReLU's compiled backward)."""
     rows, cols = g.shape
     if has_bias:
         gb[:] = 0
@@ -121,8 +114,9 @@ def softmax_cross_entropy_index(z, index, p, g, scale):
 
 
 # ------------------------------------------------------------------------ one-row inference
-# rosenblatt._rows: a single sample's forward pass keeps BLAS for the matrix-vector products
-# and does each layer's bias and activation in one call instead of three to six NumPy calls.
+# rosenblatt._fast.rows: a single sample's forward pass keeps BLAS for the matrix-vector
+# products and does each layer's bias and activation in one call instead of three to six NumPy
+# calls. Each activation names its row loop (``activations.Compiled.row``).
 
 @numba.njit(cache=True, error_model="numpy", nogil=True)
 def all_finite(x):
@@ -133,35 +127,60 @@ def all_finite(x):
     return True
 
 
-@numba.njit(cache=True, error_model="numpy", nogil=True)
-def bias_activation_row(z, b, has_bias, code):
-    """z (k,) += b, then in place the activation ``code``: 0 linear, 1 relu, 2 tanh,
-    3 sigmoid, 4 softmax (as exp(z - max z) / sum)."""
-    k = z.size
-    zero, one = z.dtype.type(0), z.dtype.type(1)
+@numba.njit(inline="always")
+def _add_bias(z, b, has_bias):
     if has_bias:
-        for j in range(k):
+        for j in range(z.size):
             z[j] += b[j]
-    if code == 1:
-        for j in range(k):
-            if z[j] < zero:  # NaN stays NaN, as with np.maximum
-                z[j] = zero
-    elif code == 2:
-        for j in range(k):
-            z[j] = math.tanh(z[j])
-    elif code == 3:
-        for j in range(k):
-            e = math.exp(-abs(z[j]))  # never overflows, as activations._sigmoid
-            z[j] = one / (one + e) if z[j] >= zero else e / (one + e)
-    elif code == 4:
-        m = z[0]
-        for j in range(1, k):
-            if z[j] > m:
-                m = z[j]
-        s = zero
-        for j in range(k):
-            e = math.exp(z[j] - m)
-            z[j] = e
-            s += e
-        for j in range(k):
-            z[j] /= s
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def bias_linear_row(z, b, has_bias):
+    """z (k,) += b."""
+    _add_bias(z, b, has_bias)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def bias_relu_row(z, b, has_bias):
+    """z (k,) <- max(z + b, 0) in place."""
+    _add_bias(z, b, has_bias)
+    zero = z.dtype.type(0)
+    for j in range(z.size):
+        if z[j] < zero:  # NaN stays NaN, as with np.maximum
+            z[j] = zero
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def bias_tanh_row(z, b, has_bias):
+    """z (k,) <- tanh(z + b) in place."""
+    _add_bias(z, b, has_bias)
+    for j in range(z.size):
+        z[j] = math.tanh(z[j])
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def bias_sigmoid_row(z, b, has_bias):
+    """z (k,) <- sigmoid(z + b) in place, in the stable form of ``activations._sigmoid``."""
+    _add_bias(z, b, has_bias)
+    zero, one = z.dtype.type(0), z.dtype.type(1)
+    for j in range(z.size):
+        e = math.exp(-abs(z[j]))  # never overflows
+        z[j] = one / (one + e) if z[j] >= zero else e / (one + e)
+
+
+@numba.njit(cache=True, error_model="numpy", nogil=True)
+def bias_softmax_row(z, b, has_bias):
+    """z (k,) <- softmax(z + b) in place, as exp(z - max z) / sum."""
+    _add_bias(z, b, has_bias)
+    k = z.size
+    m = z[0]
+    for j in range(1, k):
+        if z[j] > m:
+            m = z[j]
+    s = z.dtype.type(0)
+    for j in range(k):
+        e = math.exp(z[j] - m)
+        z[j] = e
+        s += e
+    for j in range(k):
+        z[j] /= s

@@ -22,7 +22,7 @@ from rosenblatt.base.checks import check_weights
 from rosenblatt.base.random import make_rng
 from rosenblatt.models import saving
 from rosenblatt.models.summary import summary_text
-from rosenblatt.nn import activations, losses, optimizers
+from rosenblatt.nn import activations, fused, losses, optimizers
 from rosenblatt.nn import metrics as metrics_module
 from rosenblatt.nn.functional import Graph
 from rosenblatt.nn.layers import Dense, InputLayer, Layer, context, unique_name
@@ -213,8 +213,9 @@ class Model:
                   [metrics_module.get(m) for m in (metrics or [])])
         self.optimizer, self.loss, self.compiled_metrics = chosen  # all valid: none half-set
 
-    def fused_output(self):
-        """The output activation fused into the loss, or None.
+    def fused_output(self) -> fused.Head | None:
+        """The output activation fused into the loss (:class:`~rosenblatt.nn.fused.Head`), or
+        None.
 
         softmax + categorical cross-entropy and sigmoid + binary cross-entropy are computed
         from the logits in one stable primitive.
@@ -225,11 +226,11 @@ class Model:
         if layer.activation is activations.softmax_activation and isinstance(
             self.loss, (losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy)
         ):
-            return "softmax"
+            return fused.Head.SOFTMAX
         if layer.activation is activations.sigmoid and isinstance(
             self.loss, losses.BinaryCrossentropy
         ):
-            return "sigmoid"
+            return fused.Head.SIGMOID
         return None
 
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,

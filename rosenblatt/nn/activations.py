@@ -1,10 +1,20 @@
 """Activation functions g(z), each with its derivative written once (Keras names).
 
-An elementwise activation is an :class:`Activation`: ``value(z)`` and ``derivative(z, y)`` on
-ndarrays (y = value(z), passed so derivatives such as sigmoid' = y (1 - y) reuse it), and
-calling it on a tensor gives a differentiable tensor. The fused dense layer uses the same two
-functions, so each formula exists once. ``softmax`` and ``log_softmax`` are not elementwise and
-are composed from primitives.
+An elementwise activation is an :class:`Activation`. It owns its formula in two forms:
+
+- on Tensors, for autodiff: calling it on a tensor gives a differentiable tensor, built from
+  ``value(z)`` and ``derivative(z, y)`` on ndarrays (y = value(z), passed so derivatives such as
+  sigmoid' = y (1 - y) reuse it);
+- in place on arrays, for the graph-free paths (the fast training step, ``Dense.infer``,
+  one-row prediction): ``value_in_place(z)``, ``forward_in_place(z, scratch) -> (y, saved)``
+  and ``backward_in_place(g, saved, out) -> g g'(z)``. By default they fall back to ``value``
+  and ``derivative``; linear, ReLU (a 0/1 mask) and tanh (g' from y) override them.
+
+Compiled loops (numba, :mod:`rosenblatt.kernels`) register as other implementations of the
+same in-place forms: an activation's ``compiled`` names its loops (:class:`Compiled`), and
+:meth:`Activation.in_place` and :meth:`Activation.row_in_place` choose, in this one place,
+between them and NumPy. A new activation is a change to this module alone; every path picks
+it up. ``softmax`` and ``log_softmax`` are not elementwise and are composed from primitives.
 
 Lectures: 000 (sigmoid, tanh, ReLU, softplus and their derivatives), 001, 002 (tanh = 2 sigmoid(2z)
 - 1), 003 (sign), 004 (linear, sigmoid, tanh).
@@ -19,6 +29,8 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,6 +41,57 @@ from rosenblatt.base.registry import Registry
 registry = Registry("activation")
 
 
+@dataclass(frozen=True)
+class Compiled:
+    """The names of an activation's compiled loops in :mod:`rosenblatt.kernels.numba_loops`
+    (None: that form runs in NumPy).
+
+    forward: ``(z, b, has_bias, keep)``: z (n, k) <- g(z + b) in place, what backward needs
+        written into ``keep`` (an array like z), one pass.
+    backward: ``(g, keep, out, bias_grad, has_bias)``: out <- g g'(z) and, when has_bias,
+        bias_grad <- the column sums of out, one pass.
+    row: ``(z, b, has_bias)``: z (k,) <- g(z + b) in place, for one sample.
+    """
+
+    forward: str | None = None
+    backward: str | None = None
+    row: str | None = None
+
+
+@dataclass(frozen=True)
+class InPlace:
+    """An activation's in-place forms on arrays, compiled or NumPy (:meth:`Activation.in_place`).
+
+    forward: ``forward(z, b, scratch) -> (y, saved)``: y = g(z + b), computed in ``z`` where
+        possible (b may be None); ``scratch()`` gives an array like z kept from step to step.
+    backward: ``backward(g, saved, out, bias_grad) -> dL/dz = g g'(z)``, in ``out`` where possible.
+    sums_bias: whether backward also writes the column sums of dL/dz into ``bias_grad`` (when
+        not None); otherwise the caller sums them.
+    """
+
+    forward: Callable
+    backward: Callable
+    sums_bias: bool
+
+
+def _loop(loops, name):
+    """The compiled loop ``name`` of the kernels module ``loops``, or None."""
+    return None if loops is None or name is None else getattr(loops, name)
+
+
+def _row_form(compiled, loops):
+    """``row(z, b) -> g(z + b)`` in z (k,) through a compiled loop, or None without one."""
+    kernel = _loop(loops, compiled.row)
+    if kernel is None:
+        return None
+
+    def row(z, b):
+        kernel(z, z if b is None else b, b is not None)
+        return z
+
+    return row
+
+
 class Activation:
     """An elementwise activation g with derivative g'.
 
@@ -37,13 +100,16 @@ class Activation:
         value: ``value(z) -> g(z)`` on ndarrays.
         derivative: ``derivative(z, y) -> g'(z)`` on ndarrays, with ``y = g(z)``.
         formula: the formula, shown in ``repr`` and documentation.
+        compiled: the names of its compiled loops, if any (:class:`Compiled`).
     """
 
-    def __init__(self, name: str, value, derivative, formula: str):
+    def __init__(self, name: str, value, derivative, formula: str,
+                 compiled: Compiled = Compiled()):
         self.name = name
         self.value = _keep_dtype(value)
         self.derivative_from = derivative
         self.formula = formula
+        self.compiled = compiled
         self.__name__ = name
 
     def derivative(self, z: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
@@ -55,8 +121,110 @@ class Activation:
         x = as_tensor(x)
         return ops.elementwise(x, self.value(x.data), self.derivative, self.name)
 
+    # ------------------------------------------------------------------ in place, on arrays
+    def value_in_place(self, z: np.ndarray) -> np.ndarray:
+        """g(z), overwriting the float array ``z`` when that saves a copy (for inference)."""
+        return self.value(z)
+
+    def forward_in_place(self, z: np.ndarray, scratch) -> tuple:
+        """(g(z), what :meth:`backward_in_place` needs), computed in ``z`` when possible;
+        ``scratch()`` gives an array like z that the result may keep."""
+        y = self.value(z)
+        return y, (z, y)
+
+    def backward_in_place(self, g: np.ndarray, saved, out: np.ndarray) -> np.ndarray:
+        """g g'(z), written into ``out`` when possible, from what the forward pass saved."""
+        z, y = saved
+        return np.multiply(g, self.derivative(z, y), out=out)
+
+    def in_place(self, loops=None) -> InPlace:
+        """The in-place forms on batches: the compiled loops this activation registers when
+        ``loops`` (:func:`rosenblatt.kernels.loops`) is given, NumPy otherwise."""
+        forward = _loop(loops, self.compiled.forward)
+        backward = _loop(loops, self.compiled.backward)
+        return InPlace(
+            forward=self._numpy_forward if forward is None else _compiled_forward(forward),
+            backward=(self._numpy_backward if backward is None
+                      else _compiled_backward(backward)),
+            sums_bias=backward is not None,
+        )
+
+    def row_in_place(self, loops):
+        """``row(z, b) -> g(z + b)`` computed in the one sample z (k,) by a compiled loop, or
+        None when ``loops`` is None or this activation has no compiled row form."""
+        return _row_form(self.compiled, loops)
+
+    def _numpy_forward(self, z, b, scratch):
+        if b is not None:
+            z += b
+        return self.forward_in_place(z, scratch)
+
+    def _numpy_backward(self, g, saved, out, bias_grad):
+        return self.backward_in_place(g, saved, out)
+
     def __repr__(self) -> str:
         return f"<activation {self.name}: {self.formula}>"
+
+
+def _compiled_forward(kernel):
+    def forward(z, b, scratch):
+        keep = scratch()
+        kernel(z, z[0] if b is None else b, b is not None, keep)  # z[0]: any typed vector
+        return z, keep
+
+    return forward
+
+
+def _compiled_backward(kernel):
+    def backward(g, saved, out, bias_grad):
+        kernel(g, saved, out, out[0] if bias_grad is None else bias_grad, bias_grad is not None)
+        return out
+
+    return backward
+
+
+class _Linear(Activation):
+    """g(z) = z: nothing to compute, nothing to keep; g g' = g."""
+
+    def value_in_place(self, z):
+        return z
+
+    def forward_in_place(self, z, scratch):
+        return z, None
+
+    def backward_in_place(self, g, saved, out):
+        return g
+
+
+class _ReLU(Activation):
+    """relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask: a float mask multiplies
+    fastest."""
+
+    def value_in_place(self, z):
+        return np.maximum(z, 0, out=z)
+
+    def forward_in_place(self, z, scratch):
+        mask = np.greater_equal(z, 0, out=scratch())
+        return np.multiply(z, mask, out=z), mask
+
+    def backward_in_place(self, g, saved, out):
+        return np.multiply(g, saved, out=out)
+
+
+class _Tanh(Activation):
+    """tanh' = 1 - y^2 from the output y alone."""
+
+    def value_in_place(self, z):
+        return np.tanh(z, out=z)
+
+    def forward_in_place(self, z, scratch):
+        y = np.tanh(z, out=z)
+        return y, y
+
+    def backward_in_place(self, g, saved, out):
+        np.multiply(saved, saved, out=out)
+        np.subtract(1, out, out=out)
+        return np.multiply(g, out, out=out)
 
 
 def _keep_dtype(fn):
@@ -68,8 +236,9 @@ def _keep_dtype(fn):
     return value
 
 
-def _define(names, value, derivative, formula) -> Activation:
-    act = Activation(names[0], value, derivative, formula)
+def _define(names, value, derivative, formula, *, kind=Activation,
+            compiled=Compiled()) -> Activation:
+    act = kind(names[0], value, derivative, formula, compiled)
     for name in names:
         registry.add(name, act)
     return act
@@ -97,7 +266,10 @@ def _gelu_derivative(z, y):
     return cdf + z * np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
 
 
-linear = _define(("linear", "identity"), lambda z: z, lambda z, y: np.ones_like(z), "g(z) = z")
+linear = _define(
+    ("linear", "identity"), lambda z: z, lambda z, y: np.ones_like(z), "g(z) = z",
+    kind=_Linear, compiled=Compiled(row="bias_linear_row"),
+)
 step = _define(
     ("step", "heaviside"), lambda z: (z >= 0) * 1.0, lambda z, y: np.zeros_like(z),
     "g(z) = 1 if z >= 0 else 0 (the perceptron's threshold; g' = 0)",
@@ -108,12 +280,17 @@ sign = _define(
 )
 sigmoid = _define(
     ("sigmoid", "logistic"), _sigmoid, lambda z, y: y * (1 - y),
-    "g(z) = 1 / (1 + exp(-z)); g' = g (1 - g)",
+    "g(z) = 1 / (1 + exp(-z)); g' = g (1 - g)", compiled=Compiled(row="bias_sigmoid_row"),
 )
-tanh = _define(("tanh",), np.tanh, lambda z, y: 1 - y * y, "g(z) = tanh(z); g' = 1 - g^2")
+tanh = _define(
+    ("tanh",), np.tanh, lambda z, y: 1 - y * y, "g(z) = tanh(z); g' = 1 - g^2",
+    kind=_Tanh, compiled=Compiled(row="bias_tanh_row"),
+)
 relu = _define(
     ("relu",), lambda z: np.maximum(z, 0), lambda z, y: (z >= 0) * 1.0,
     "g(z) = max(0, z); g' = step(z), 1 for z >= 0 as in lecture 000",
+    kind=_ReLU, compiled=Compiled(forward="bias_relu", backward="relu_backward",
+                                  row="bias_relu_row"),
 )
 softplus = _define(
     ("softplus",), _softplus, lambda z, y: _sigmoid(z), "g(z) = log(1 + exp(z)); g' = sigmoid(z)"
@@ -126,6 +303,11 @@ swish = _define(
 gelu = _define(
     ("gelu",), _gelu, _gelu_derivative,
     "g(z) = z Phi(z) = z/2 (1 + erf(z / sqrt 2)); g' = Phi(z) + z phi(z)",
+)
+hard_sigmoid = _define(
+    ("hard_sigmoid",), lambda z: np.clip(z / 6 + 0.5, 0, 1),
+    lambda z, y: ((z > -3) & (z < 3)) / 6,
+    "g(z) = relu6(z + 3) / 6 = clip(z / 6 + 1/2, 0, 1) (Keras); g' = 1/6 on (-3, 3), else 0",
 )
 
 
@@ -162,6 +344,7 @@ class Softmax:
 
     name = __name__ = "softmax"
     formula = "softmax(z)_k = exp(z_k) / sum_j exp(z_j)"
+    compiled = Compiled(row="bias_softmax_row")
 
     def __init__(self, axis: int = -1):
         self.axis = axis
@@ -177,6 +360,11 @@ class Softmax:
         np.exp(z, out=z)
         z /= z.sum(axis=self.axis, keepdims=True)
         return z
+
+    def row_in_place(self, loops):
+        """``row(z, b) -> softmax(z + b)`` in the one sample z (k,) by a compiled loop, or
+        None without ``loops`` (see :meth:`Activation.row_in_place`)."""
+        return _row_form(self.compiled, loops)
 
     def __call__(self, x) -> Tensor:
         x = as_tensor(x)
@@ -214,24 +402,6 @@ def log_softmax(x, axis: int = -1) -> Tensor:
     """log softmax(x) = x - logsumexp(x), stable for large |x|."""
     x = as_tensor(x)
     return x - logsumexp(x, axis=axis, keepdims=True)
-
-
-_IN_PLACE = {}  # filled below: activations whose value can overwrite z
-
-
-def value_in_place(activation, z: np.ndarray) -> np.ndarray:
-    """``activation.value(z)``, overwriting the float array ``z`` when that saves a copy
-    (linear, relu, tanh, softmax); for inference on arrays nothing else holds."""
-    fn = _IN_PLACE.get(activation)
-    return fn(z) if fn is not None else activation.value(z)
-
-
-_IN_PLACE.update({
-    linear: lambda z: z,
-    relu: lambda z: np.maximum(z, 0, out=z),
-    tanh: lambda z: np.tanh(z, out=z),
-    softmax_activation: softmax_activation.value_in_place,
-})
 
 
 def get(identifier):

@@ -9,9 +9,14 @@ NumPy calls and one backward function:
   gradient (softmax(z) - y) / n;
 - :func:`sigmoid_binary_cross_entropy`: binary cross-entropy of sigmoid(logits); gradient
   (sigmoid(z) - y) / n.
+
+:class:`Head` names which of the two losses a model's output is fused into, for both training
+steps.
 """
 
 from __future__ import annotations
+
+from enum import Enum
 
 import numpy as np
 
@@ -220,3 +225,18 @@ def sigmoid_binary_cross_entropy(logits, targets, reduction: str = "mean") -> Te
     return Tensor._make(
         np.asarray(value, z.data.dtype), (z,), vjp, "sigmoid_binary_cross_entropy"
     )
+
+
+class Head(Enum):
+    """An output activation fused into its loss, computed from the logits in one stable
+    primitive (``Model.fused_output``; a model without one has None). The autodiff step
+    takes :meth:`loss`, the graph-free step the array forms above."""
+
+    SOFTMAX = "softmax"  # softmax + categorical or sparse categorical cross-entropy
+    SIGMOID = "sigmoid"  # sigmoid + binary cross-entropy
+
+    def loss(self, logits, targets, reduction: str = "mean") -> Tensor:
+        """The loss of this head's activation of ``logits`` against ``targets``."""
+        if self is Head.SOFTMAX:
+            return softmax_cross_entropy(logits, targets, reduction)
+        return sigmoid_binary_cross_entropy(logits, targets, reduction)

@@ -263,7 +263,7 @@ class Dense(Layer):
         z = (x[0] @ W)[None] if len(x) == 1 else x @ W  # one row: a matrix-vector product
         if self.bias is not None:
             z += self.bias.data
-        return activations.value_in_place(self.activation, z)
+        return self.activation.value_in_place(z)
 
     def get_config(self):
         return {

@@ -29,10 +29,6 @@ class Callback:
     """Base class: override any of the hooks; ``self.model`` and ``self.params`` are set."""
 
     needs_grad_norm = False
-    # whether on_train_batch_begin / on_train_batch_end may read the model's weights or its
-    # flat gradient vector; fit keeps both current between steps only when some callback's
-    # batch hooks do (the logs' "grad_norm" is always the last step's)
-    batch_hooks_read_weights = True
 
     def __init__(self):
         self.model = None
@@ -100,15 +96,6 @@ class CallbackList:
 
     def needs_grad_norm(self) -> bool:
         return any(cb.needs_grad_norm for cb in self.callbacks)
-
-    def read_weights_between_steps(self) -> bool:
-        """Whether a callback's batch hooks (overridden from :class:`Callback`) may read the
-        model's weights or its flat gradient vector."""
-        return any(
-            cb.batch_hooks_read_weights
-            and (_overrides(cb, "on_train_batch_begin") or _overrides(cb, "on_train_batch_end"))
-            for cb in self.callbacks
-        )
 
 
 class History(Callback):
@@ -210,8 +197,6 @@ class GradientTolerance(Callback):
     it is the exact gradient of the training loss.
     """
 
-    batch_hooks_read_weights = False  # reads the logs only
-
     needs_grad_norm = True
 
     def __init__(self, epsilon=1e-3):
@@ -238,8 +223,6 @@ class ForgettingRate(Callback):
     |Q_new - Q_old| < tol (1 + |Q|) for ``patience`` consecutive steps. ``values`` keeps Q
     per step (the batch logs get 'Q' too); the epoch logs, hence the History, get 'Q'.
     """
-
-    batch_hooks_read_weights = False  # reads the logs only
 
     def __init__(self, forgetting_rate=0.1, tol=1e-4, patience=10, stop=True):
         super().__init__()
@@ -272,7 +255,6 @@ class ForgettingRate(Callback):
 class TerminateOnNaN(Callback):
     """Stop when a batch loss is NaN or inf (fit also refuses to apply such a step)."""
 
-    batch_hooks_read_weights = False  # reads the logs only
 
     def on_train_batch_end(self, batch, logs=None):
         loss = logs.get("batch_loss", logs.get("loss"))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -85,21 +87,47 @@ def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x") -> np.ndarra
 
 
 # --------------------------------------------------------------------------- one step
-def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, fused_kind):
-    """The batch loss (penalties included) and its gradient written into the flat grad vector.
+class Step(Protocol):
+    """One training step: ``step(xb, yb) -> (loss, outputs)`` runs the forward and backward
+    pass of a batch and writes the gradient of its loss (penalties included) into the model's
+    flat gradient vector; the optimizer then updates the model's flat parameter vector in
+    place. ``outputs`` (the predictions, for metrics) may be a buffer the next step
+    overwrites. Implemented by :class:`GraphStep` (autodiff, any model) and
+    :class:`rosenblatt._fast.step.FastStep` (graph-free, plain stacks of layers);
+    :func:`choose_step` picks one, once per fit."""
+
+    def __call__(self, xb: np.ndarray, yb: np.ndarray) -> tuple[float, np.ndarray]: ...
+
+
+class GraphStep:
+    """The general step: a recorded Tensor graph and ``backward`` (:func:`loss_and_gradient`)."""
+
+    def __init__(self, model, head: fused.Head | None):
+        self.model = model
+        self.head = head
+
+    def __call__(self, xb: np.ndarray, yb: np.ndarray):
+        return loss_and_gradient(self.model, xb, yb, self.head)
+
+
+def choose_step(model, head: fused.Head | None) -> Step:
+    """The fast step when the model and its loss allow one, else the general step."""
+    return _fast.compile_step(model, head) or GraphStep(model, head)
+
+
+def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, head: fused.Head | None):
+    """The batch loss (penalties included) and its gradient written into the flat grad vector;
+    ``head``: the output activation fused into the loss (``model.fused_output()``) or None.
 
     Returns (loss, outputs) where outputs are the model's predictions for the batch.
     """
     views = model.grad_views()
     weights = model.trainable_weights
-    out = model.forward(Tensor(xb), training=True, logits=fused_kind is not None)
-    reduction = model.loss.reduction
-    if fused_kind == "softmax":
-        loss = fused.softmax_cross_entropy(out, yb, reduction)
-    elif fused_kind == "sigmoid":
-        loss = fused.sigmoid_binary_cross_entropy(out, yb, reduction)
-    else:
+    out = model.forward(Tensor(xb), training=True, logits=head is not None)
+    if head is None:
         loss = model.loss(yb, out)
+    else:
+        loss = head.loss(out, yb, model.loss.reduction)
     if loss.ndim:
         raise ValueError("fit: the loss must reduce to a number: use reduction 'mean' or 'sum'")
     for w in weights:
@@ -112,7 +140,7 @@ def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, fused_kind):
         else:
             view[...] = w.grad
     outputs = out.data
-    if fused_kind is not None:
+    if head is not None:
         outputs = model.output_layer().activation.value(outputs)
     return value, outputs
 
@@ -172,7 +200,6 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
 
     theta, grad = model.flat_parameters()
     model.optimizer.check([theta], [grad])  # its state must fit the trainable weights
-    fused_kind = model.fused_output()
     steps = len(_batches(len(x), batch_size))
     history = callbacks_module.History()
     cbs = callbacks_module.CallbackList(
@@ -182,77 +209,80 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     )
     cbs.set_training_data(x, y)
     model.stop_training, model.stop_reason = False, None
-    need_norm = cbs.needs_grad_norm()
-    fast_step = _fast.compile_step(model, fused_kind)
-    # the fast step updates a second flat vector (see FastStep.update) unless a callback may
-    # read the weights between steps; the layers' weights are brought up to date after every
-    # epoch's steps and when fit ends, however it ends
-    swap = fast_step is not None and not cbs.read_weights_between_steps()
+    run = _Run(x=x, y=y, x_val=x_val, y_val=y_val, batch_size=batch_size, epochs=epochs,
+               initial_epoch=initial_epoch, shuffle=shuffle, callbacks=cbs,
+               step=choose_step(model, model.fused_output()),
+               need_norm=cbs.needs_grad_norm())
     cbs.on_train_begin()
-    try:
-        _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
-                fused_kind, fast_step, swap, need_norm)
-    finally:
-        if swap:
-            fast_step.sync()
+    _epochs(model, run)
     history.stop_reason = model.stop_reason
     cbs.on_train_end()
     model.history = history
     return history
 
 
-def _epochs(model, x, y, x_val, y_val, batch_size, epochs, initial_epoch, shuffle, cbs,
-            fused_kind, fast_step, swap, need_norm):
+@dataclass(frozen=True)
+class _Run:
+    """What the epochs of one fit run on: the prepared data, the schedule, the callbacks and
+    the step chosen for the model."""
+
+    x: np.ndarray
+    y: np.ndarray
+    x_val: np.ndarray | None
+    y_val: np.ndarray | None
+    batch_size: int | None
+    epochs: int
+    initial_epoch: int
+    shuffle: bool
+    callbacks: callbacks_module.CallbackList
+    step: Step
+    need_norm: bool  # whether the batch logs get the gradient's norm
+
+
+def _epochs(model, run: _Run):
     """The epochs of fit: batches, steps, metrics, validation and the callbacks' hooks."""
     theta, grad = model.flat_parameters()
-    for epoch in range(initial_epoch, epochs):
+    x, y, cbs = run.x, run.y, run.callbacks
+    for epoch in range(run.initial_epoch, run.epochs):
         cbs.on_epoch_begin(epoch)
-        order = model._rng.permutation(len(x)) if shuffle else None
+        order = model._rng.permutation(len(x)) if run.shuffle else None
         for metric in model.compiled_metrics:
             metric.reset_state()
         seen, loss_sum, started = 0, 0.0, time.perf_counter()
-        for step, (start, stop) in enumerate(_batches(len(x), batch_size)):
-            cbs.on_train_batch_begin(step)
+        for batch, (start, stop) in enumerate(_batches(len(x), run.batch_size)):
+            cbs.on_train_batch_begin(batch)
             if order is None:
                 xb, yb = x[start:stop], y[start:stop]
             else:
                 idx = order[start:stop]
                 xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
-            if fast_step is not None:
-                loss, outputs = fast_step(xb, yb)
-            else:
-                loss, outputs = loss_and_gradient(model, xb, yb, fused_kind)
+            loss, outputs = run.step(xb, yb)
             if not math.isfinite(loss):
                 model.stop_training = True
                 model.stop_reason = (
-                    f"the loss became {loss} at epoch {epoch + 1}, batch {step + 1}; training "
+                    f"the loss became {loss} at epoch {epoch + 1}, batch {batch + 1}; training "
                     f"stopped before that update (try a smaller learning rate)"
                 )
                 break
-            if swap:
-                fast_step.update(model.optimizer)
-            else:
-                model.optimizer.apply([theta], [grad])
+            model.optimizer.apply([theta], [grad])
             seen += stop - start
             loss_sum += loss * (stop - start)
             logs = {"loss": loss_sum / seen, "batch_loss": loss}
             for metric in model.compiled_metrics:
                 metric.update_state(yb, outputs)
                 logs[metric.name] = float(metric.result())
-            if need_norm:
-                logs["grad_norm"] = float(np.linalg.norm(fast_step.gradient() if swap else grad))
-            cbs.on_train_batch_end(step, logs)
+            if run.need_norm:
+                logs["grad_norm"] = float(np.linalg.norm(grad))
+            cbs.on_train_batch_end(batch, logs)
             if model.stop_training:
                 break
-        if swap:
-            fast_step.sync()  # validation and the epoch-end callbacks read the weights
         if seen == 0:
             break
         logs = {"loss": loss_sum / seen}
         for metric in model.compiled_metrics:
             logs[metric.name] = float(metric.result())
-        if x_val is not None:
-            val = evaluate(model, x_val, y_val, return_dict=True, prepared=True)
+        if run.x_val is not None:
+            val = evaluate(model, run.x_val, run.y_val, return_dict=True, prepared=True)
             logs.update({f"val_{k}": v for k, v in val.items()})
         logs["time"] = time.perf_counter() - started
         cbs.on_epoch_end(epoch, logs)

@@ -32,8 +32,6 @@ def _live_bar_available(stream) -> bool:
 class ProgressLogger(Callback):
     """Prints training progress according to ``verbose`` (0, 1 or 2)."""
 
-    batch_hooks_read_weights = False  # reads the logs only
-
     def __init__(self, verbose: int = 1, stream=None):
         super().__init__()
         self.verbose = verbose

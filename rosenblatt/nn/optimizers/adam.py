@@ -77,20 +77,18 @@ class Adam(Optimizer):
     def _decay(self, eta) -> float:
         return 1.0  # AdamW: 1 - eta weight_decay
 
-    def _update_from(self, source, theta, g, slots, eta, t):
-        vmax = slots["v_sum_max"] if self.amsgrad else None
-        return _kernels.adam(source, theta, g, slots["m_sum"], slots["v_sum"], vmax,
-                             self.beta_1, self.beta_2, *self._coefficients(eta, t),
-                             self._decay(eta))
-
     def _update(self, theta, g, slots, s, eta, t):
-        if self._update_from(theta, theta, g, slots, eta, t):
-            return  # the same step in one compiled pass
-        b1, b2 = self.beta_1, self.beta_2
         eps, coef = self._coefficients(eta, t)
-        decay = self._decay(eta)
-        m, v = slots["m_sum"], slots["v_sum"]
         vmax = slots["v_sum_max"] if self.amsgrad else None
+        arrays = (theta, g, slots["m_sum"], slots["v_sum"], vmax)
+        # the one choice: the compiled pass when it applies, else NumPy (same signature)
+        step = _kernels.adam if _kernels.fits(*arrays) else self._numpy_step
+        step(*arrays, s, b1=self.beta_1, b2=self.beta_2, eps=eps, coef=coef,
+             decay=self._decay(eta))
+
+    @staticmethod
+    def _numpy_step(theta, g, m, v, vmax, s, *, b1, b2, eps, coef, decay):
+        """One Adam step in ten in-place NumPy passes (``s``: scratch like theta)."""
         if decay != 1.0:
             theta *= decay
         m *= b1

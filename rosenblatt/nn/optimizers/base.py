@@ -115,49 +115,22 @@ class Optimizer:
             )
         return float(value)
 
-    def apply(self, params: list, grads: list, sources: list | None = None) -> None:
+    def apply(self, params: list, grads: list) -> None:
         """Update each ``params[i]`` in place from ``grads[i]`` (same shape), one step.
 
         Args:
             params: list of float ndarrays (usually one flat vector theta), updated in place.
             grads: list of ndarrays of the same shapes (dL/dtheta).
-            sources: optional arrays holding the current parameters instead of ``params``
-                (same shapes and types); ``params[i]`` then receives the step taken from
-                ``sources[i]``, which is left unchanged.
         """
         if not self._checked:
             self._check_params(params, grads)
         self._check_step(params, grads)
-        if sources is not None:
-            self._check_sources(params, sources)
         eta = self.current_learning_rate
         t = self.iterations + 1
         for i, (theta, g) in enumerate(zip(params, grads, strict=True)):
             g = self._clip(g, i)
-            source = None if sources is None else sources[i]
-            if source is None or not self._update_from(source, theta, g, self._slots[i], eta,
-                                                       t):
-                if source is not None:
-                    np.copyto(theta, source)
-                self._update(theta, g, self._slots[i], self._scratch[i], eta, t)
+            self._update(theta, g, self._slots[i], self._scratch[i], eta, t)
         self.iterations = t
-
-    def _update_from(self, source, theta, g, slots, eta, t) -> bool:
-        """theta <- the step from ``source`` in one pass, when a subclass can; False if not."""
-        return False
-
-    @staticmethod
-    def _check_sources(params, sources) -> None:
-        if not isinstance(sources, (list, tuple)) or len(sources) != len(params):
-            raise ValueError(f"sources: expected a list of {len(params)} arrays like params, "
-                             f"got {describe(sources)}")
-        for i, (p, src) in enumerate(zip(params, sources, strict=True)):
-            if (not isinstance(src, np.ndarray) or src.shape != p.shape
-                    or src.dtype != p.dtype):
-                got = (f"{src.dtype} array of shape {src.shape}" if isinstance(src, np.ndarray)
-                       else describe(src))
-                raise ValueError(f"sources[{i}]: expected a {p.dtype} array of shape "
-                                 f"{p.shape} (like params[{i}]), got {got}")
 
     def check(self, params: list, grads: list) -> None:
         """Raise the ValueError that :meth:`apply` would raise for these arrays, without
