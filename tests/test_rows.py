@@ -1,7 +1,7 @@
 """Predicting one sample through compiled loops (``rosenblatt._rows``) gives the NumPy
 layers' outputs, checks its input as predict always does, and follows changes to the model.
 
-The reference is ``Model.infer``, the layer-by-layer NumPy forward pass. The tests that need
+The reference is the model's own forward pass, layer by layer on tensors. The tests that need
 the compiled loops skip without numba; the size threshold is lowered so that small models
 take the compiled path.
 """
@@ -29,11 +29,12 @@ def _row(shape, seed=0, dtype=np.float32):
 
 
 def _reference(model, row):
-    return model.infer(row[None].astype(model._dtype()))[0]
+    return model(row[None].astype(model._dtype())).data[0]
 
 
 def _plan(model):
-    return model.__dict__.get("_row_plan", (None, None, None))[2]
+    plan = getattr(model._workspace, "row_plan", None)
+    return None if plan is _rows.NO_PLAN else plan
 
 
 def _assert_compiled_equals_numpy(model, row, dtype=np.float32):
@@ -142,7 +143,7 @@ def test_an_activation_without_a_compiled_row_form_predicts_in_numpy(use_compile
     np.testing.assert_array_equal(got, _reference(model, row))
     hidden = np.clip(row @ model.layers[0].kernel.data / 6 + 0.5, 0, 1)
     assert hidden.min() < 1 and hidden.max() > 0
-    np.testing.assert_array_equal(model.layers[0].infer(row[None])[0], hidden)
+    np.testing.assert_array_equal(model.layers[0](row[None]).data[0], hidden)
 
 
 def test_layers_added_after_a_prediction(compiled):

@@ -43,6 +43,9 @@ class RowPlan:
         return x
 
 
+NO_PLAN = "no plan"  # the compiled loops do not apply to the model
+
+
 def _make(model):
     """A RowPlan for ``model``, None when the compiled loops do not apply, or False while a
     layer has no weights yet (nothing to decide)."""
@@ -74,21 +77,18 @@ def predict_row(model, row: np.ndarray):
     """``model``'s output for the one sample ``row`` through compiled loops, or None when
     they do not apply (see the module docstring) or ``row`` is not all finite.
 
-    The plan (or its absence) is kept on the model with the layers and activations it was
-    made for, and made again when either changes.
+    The plan (or NO_PLAN) is kept in the model's workspace, which is made anew when the
+    model's structure changes.
     """
     if not _kernels.ENABLED:
         return None
-    layers = model.layers
-    acts = [getattr(layer, "activation", None) for layer in layers]
-    cached = model.__dict__.get("_row_plan")
-    if cached is None or cached[0] != layers or cached[1] != acts:
+    workspace = model.workspace()
+    plan = workspace.row_plan
+    if plan is None:
         plan = _make(model)
         if plan is False:
             return None
-        object.__setattr__(model, "_row_plan", (layers, acts, plan))
-    else:
-        plan = cached[2]
-    if plan is None or row.dtype != plan.dtype:
+        workspace.row_plan = plan = NO_PLAN if plan is None else plan
+    if plan is NO_PLAN or row.dtype != plan.dtype:
         return None
     return plan(row)

@@ -6,7 +6,7 @@ and keeps in ``saved`` what its backward pass needs; ``backward(h, saved, g, sto
 need_input_grad)`` turns dL/d(output) ``g`` into dL/d(input) (None when not needed), writing
 the stage's weight gradients into the flat gradient vector on the way. ``store`` holds the
 stage's buffers for the batch size, ``work`` the arrays and loops the stages share
-(:class:`Workspace`).
+(:class:`StageContext`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from rosenblatt.nn.layers import Dropout
 from rosenblatt.nn.regularizers import Regularizer
 
 
-class Workspace:
+class StageContext:
     """What the stages share: the float type, the compiled loops (or None), and vectors of
     ones for the bias gradients' sums, kept from step to step."""
 

@@ -41,7 +41,7 @@ from rosenblatt._fast.stages import (
     DropoutStage,
     FlattenStage,
     Penalty,
-    Workspace,
+    StageContext,
 )
 from rosenblatt.autodiff.tensor import Tensor
 from rosenblatt.nn import activations, fused, regularizers
@@ -53,12 +53,10 @@ ENABLED = True  # set to False to train every model through the general (autodif
 
 @dataclass(frozen=True)
 class Scratch:
-    """A step's working memory, kept on the model (``_fast_scratch``) for its next fit while
-    its flat vector and layers are the same (so are every buffer's shape): fresh memory costs
-    a page fault per 4 KiB on first use, about 3% of an epoch of the notes' MNIST network."""
+    """A step's working memory, kept in the model's workspace for its next fit while the
+    model's structure is the same (so are every buffer's shape): fresh memory costs a page
+    fault per 4 KiB on first use, about 3% of an epoch of the notes' MNIST network."""
 
-    theta: np.ndarray
-    layers: tuple
     buffers: dict  # batch rows -> one dict of buffers per stage
     ones: dict  # batch rows -> a vector of that many ones
 
@@ -112,13 +110,13 @@ class FastStep:
                                 and id(layer.kernel) in self.where), None)
         # backpropagation stops at the first layer with trainable weights
         self.first = len(layers) if first_trainable is None else first_trainable
-        scratch = model.__dict__.get("_fast_scratch")
-        if scratch is None or scratch.theta is not self.theta or scratch.layers != tuple(layers):
-            scratch = Scratch(theta=self.theta, layers=tuple(layers), buffers={}, ones={})
-            object.__setattr__(model, "_fast_scratch", scratch)
+        workspace = model.workspace()  # kept while the model's structure is the same
+        if workspace.step_memory is None:
+            workspace.step_memory = Scratch(buffers={}, ones={})
+        scratch = workspace.step_memory
         self.buffers = scratch.buffers
         # compiled elementwise loops (or None) and the vectors of ones the stages share
-        self.work = Workspace(model._dtype(), _kernels.loops(self.theta.size), scratch.ones)
+        self.work = StageContext(model._dtype(), _kernels.loops(self.theta.size), scratch.ones)
         self.stages, self.penalties = self._stages()
 
     def _stages(self):

@@ -99,9 +99,12 @@ class Tensor:
 
     Attributes:
         data: the ndarray. grad: the accumulated gradient (same shape), or None.
+        logits: for sigmoid(z) or softmax(z), the tensor z, from which a cross-entropy is
+            computed stably (as Keras keeps it); None otherwise.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_vjp", "_op", "_retain")
+    __slots__ = ("data", "grad", "requires_grad", "name", "logits", "_parents", "_vjp", "_op",
+                 "_retain")
     __array_ufunc__ = None  # make `ndarray + Tensor` use Tensor.__radd__
 
     def __init__(self, data, requires_grad: bool = False, dtype=None):
@@ -109,6 +112,7 @@ class Tensor:
         self.grad = None
         self.requires_grad = bool(requires_grad)
         self.name = None
+        self.logits = None
         self._parents = ()
         self._vjp = None
         self._op = "leaf"
@@ -122,6 +126,7 @@ class Tensor:
         out.data = np.asarray(data)  # NumPy gives 0-d results as scalars; keep an ndarray
         out.grad = None
         out.name = None
+        out.logits = None
         out._retain = False
         out._op = op
         if is_grad_enabled() and any(p.requires_grad for p in parents):

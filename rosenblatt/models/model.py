@@ -13,10 +13,12 @@ is the concatenation of the unknown parameters").
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import numpy as np
 
+from rosenblatt._fast.workspace import FlatParameters, Workspace
 from rosenblatt.autodiff.tensor import Tensor, no_grad, resolve_dtype
 from rosenblatt.base.checks import check_weights
 from rosenblatt.base.random import make_rng
@@ -56,7 +58,7 @@ class Model:
         # the input features (rosenblatt.nn.features.FeatureMap) raw points are mapped through
         # before the first layer, when the model was trained on crossed features; saved with it
         self.feature_map = None
-        self._flat = None
+        self._workspace = None  # caches kept for speed (rosenblatt._fast.workspace)
         self._graph = None
         self.input_shape = None
         if inputs is not None or outputs is not None:
@@ -95,8 +97,10 @@ class Model:
         return resolve_dtype(None)
 
     def call(self, inputs, training=False):
-        """The forward computation on tensors (subclasses override it)."""
+        """The forward computation on tensors: the functional graph's, or a subclass's own."""
         if self._graph is None:
+            if hasattr(self, "_layers"):  # a Sequential
+                raise ValueError(f"model {self.name!r} has no layers yet: add() some first")
             raise NotImplementedError(f"{type(self).__name__} must define call(self, inputs)")
         return self._graph.run([inputs], training)[0]
 
@@ -104,34 +108,28 @@ class Model:
         if isinstance(inputs, SymbolicTensor):
             raise TypeError("calling a model on symbolic tensors is not supported")
         x = inputs if isinstance(inputs, Tensor) else Tensor(inputs, dtype=self._dtype())
-        with context(rng=self._rng, training=bool(training)):
-            return self._call_user(x, bool(training))
+        return self.forward(x, bool(training))
 
-    def forward(self, x: Tensor, training: bool, logits: bool = False) -> Tensor:
-        """Run the model on a tensor; ``logits`` makes the output Dense layer skip its
-        activation (it is fused into the loss)."""
+    def forward(self, x: Tensor, training: bool) -> Tensor:
+        """The one way to run the model, whatever API built it: ``call`` on a tensor, with
+        the model's generator and training flag, building the weights on first use. Training
+        records the graph for ``backward``; inference runs it under ``no_grad()``. Outputs of
+        sigmoid and softmax keep their ``.logits`` for the losses that start from them."""
+        if self.input_shape is None:
+            self.build(x.shape[1:])
         with context(rng=self._rng, training=training):
-            if self._graph is not None:
-                return self._graph.run([x], training, logits)[0]
             return self._call_user(x, training)
 
     def _call_user(self, x, training):
-        """A subclass's ``call``, given ``training`` only if its signature takes it."""
-        if "training" in inspect.signature(self.call).parameters:
+        """``call``, given ``training`` only if its signature takes it (a subclass's may not)."""
+        if _takes_training(type(self).call):
             return self.call(x, training=training)
         return self.call(x)
 
-    def infer(self, x: np.ndarray) -> np.ndarray:
-        """Outputs for a plain array, without building a graph."""
-        if self._graph is not None:
-            return self._graph.infer([x])[0]
-        with no_grad():
-            return self.forward(Tensor(x), training=False).data
-
     def chain(self):
         """The layers in order when the model is a plain chain, each used once, else None."""
-        if type(self) is not Model or self._graph is None:
-            return None  # a subclassed model's call is Python code
+        if type(self).call is not Model.call or self._graph is None:
+            return None  # a subclass's own call is Python code
         nodes = self._graph.nodes
         if any(node.inputs != (prev,) for prev, node in zip(nodes, nodes[1:], strict=False)):
             return None
@@ -148,7 +146,8 @@ class Model:
         if not self.built:
             return None
         with no_grad():
-            return (None, *self.infer(np.zeros((1, *self.input_shape), self._dtype())).shape[1:])
+            out = self.forward(Tensor(np.zeros((1, *self.input_shape), self._dtype())), False)
+        return (None, *out.shape[1:])
 
     # ------------------------------------------------------------------ weights
     @property
@@ -179,28 +178,28 @@ class Model:
             )
         return int(sum(w.data.size for w in self.weights))
 
+    def workspace(self) -> Workspace:
+        """The caches kept for speed (:mod:`rosenblatt._fast.workspace`), made anew whenever
+        the layers, their activations or trainable flags, or their weights change."""
+        workspace = Workspace.current(self._workspace, self.layers)
+        if workspace is not self._workspace:
+            self._workspace = workspace
+        return workspace
+
     def flat_parameters(self):
         """(theta, grad): the flat parameter and gradient vectors, made on first use.
 
         Every trainable weight becomes a view into theta and has a matching view into grad.
         """
-        trainable = self.trainable_weights
-        if self._flat is None or [id(w) for w in trainable] != self._flat[2]:
-            dtype = trainable[0].data.dtype if trainable else np.float32
-            theta = np.concatenate([w.data.ravel() for w in trainable]).astype(dtype)
-            grad = np.zeros_like(theta)
-            views, offset = [], 0
-            for w in trainable:
-                n = w.data.size
-                w.data = theta[offset:offset + n].reshape(w.data.shape)
-                views.append(grad[offset:offset + n].reshape(w.data.shape))
-                offset += n
-            self._flat = (theta, grad, [id(w) for w in trainable], views)
-        return self._flat[0], self._flat[1]
+        workspace = self.workspace()
+        if workspace.flat is None:
+            workspace.flat = FlatParameters.gather(self.trainable_weights)
+        return workspace.flat.theta, workspace.flat.grad
 
     def grad_views(self) -> list[np.ndarray]:
+        """The gradient vector's view for each trainable weight, in their order."""
         self.flat_parameters()
-        return self._flat[3]
+        return self._workspace.flat.grad_views
 
     # ------------------------------------------------------------------ training API
     def compile(self, optimizer="rmsprop", loss=None, metrics=None):
@@ -292,3 +291,8 @@ def _used_once(layers: list):
     """``layers``, or None when one appears twice (its gradient then accumulates over the uses,
     which only the general path does)."""
     return layers if len({id(layer) for layer in layers}) == len(layers) else None
+
+
+@functools.cache
+def _takes_training(call) -> bool:
+    return "training" in inspect.signature(call).parameters

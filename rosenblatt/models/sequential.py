@@ -1,11 +1,16 @@
-"""``Sequential``: a plain stack of layers, each feeding the next (lecture 002's first API)."""
+"""``Sequential``: a plain stack of layers, each feeding the next (lecture 002's first API).
+
+It is a chain of the same graph the functional API builds (as in Keras): once its input shape
+is known it holds that graph, and everything else (running, training, the fast paths, the
+summary) is the functional model's.
+"""
 
 from __future__ import annotations
 
-from rosenblatt.models.model import Model, _used_once
+from rosenblatt.models.model import Model
 from rosenblatt.nn import layers
-from rosenblatt.nn.functional import check_unique_names
-from rosenblatt.nn.layers import InputLayer, Layer, context
+from rosenblatt.nn.functional import Graph, check_unique_names
+from rosenblatt.nn.layers import InputLayer, Layer
 from rosenblatt.nn.symbolic import SymbolicTensor
 
 
@@ -16,6 +21,7 @@ class Sequential(Model):
     >>> model = Sequential()
     >>> model.add(Dense(4, input_dim=2, activation="tanh"))
     >>> model.add(Dense(1, activation="sigmoid"))
+    >>> import numpy as np
     >>> model.predict(np.zeros((3, 2))).shape
     (3, 1)
     """
@@ -59,7 +65,7 @@ class Sequential(Model):
             if not self._layers:
                 self.input_shape = shape
         self._layers.append(layer)
-        object.__setattr__(self, "_flat", None)
+        self._connect()
 
     @property
     def layers(self):
@@ -71,33 +77,20 @@ class Sequential(Model):
         for layer in self._layers:
             layer.ensure_built(shape, self._rng)
             shape = layer.compute_output_shape(shape)
+        self._connect()
 
-    def call(self, inputs, training=False):
-        x = inputs
+    def _connect(self) -> None:
+        """The chain as the functional API's graph, once the input shape is known: a
+        Sequential runs, trains and is inspected exactly as a functional model is."""
+        self._graph = None
+        if self.input_shape is None or not self._layers:
+            return
+        first = InputLayer(self.input_shape, name=f"{self.name}_input",
+                           dtype=self._layers[0].dtype)
+        inputs = x = SymbolicTensor(self.input_shape, first, ())
         for layer in self._layers:
-            x = layer(x, training=training)
-        return x
-
-    def forward(self, x, training, logits=False):
-        with context(rng=self._rng, training=training):
-            for layer in self._layers[:-1]:
-                x = layer(x, training=training)
-            last = self._layers[-1]
-            if logits:
-                last._check_input(x.shape)
-                return last.call(x, training=training, logits=True)
-            return last(x, training=training)
-
-    def infer(self, x):
-        for layer in self._layers:
-            x = layer.infer(x)
-        return x
-
-    def chain(self):
-        return _used_once(self.layers) if type(self) is Sequential else None
-
-    def output_layer(self):
-        return self._layers[-1] if self._layers else None
+            x = x.apply(layer)
+        self._graph = Graph(inputs, x)
 
     def get_config(self):
         config = {"name": self.name, "seed": self.seed,

@@ -103,6 +103,8 @@ class Activation:
         compiled: the names of its compiled loops, if any (:class:`Compiled`).
     """
 
+    keeps_logits = False  # whether its output tensors keep z as .logits (sigmoid does)
+
     def __init__(self, name: str, value, derivative, formula: str,
                  compiled: Compiled = Compiled()):
         self.name = name
@@ -119,7 +121,10 @@ class Activation:
 
     def __call__(self, x) -> Tensor:
         x = as_tensor(x)
-        return ops.elementwise(x, self.value(x.data), self.derivative, self.name)
+        out = ops.elementwise(x, self.value(x.data), self.derivative, self.name)
+        if self.keeps_logits:
+            out.logits = x
+        return out
 
     # ------------------------------------------------------------------ in place, on arrays
     def value_in_place(self, z: np.ndarray) -> np.ndarray:
@@ -282,6 +287,7 @@ sigmoid = _define(
     ("sigmoid", "logistic"), _sigmoid, lambda z, y: y * (1 - y),
     "g(z) = 1 / (1 + exp(-z)); g' = g (1 - g)", compiled=Compiled(row="bias_sigmoid_row"),
 )
+sigmoid.keeps_logits = True  # binary cross-entropy starts from them
 tanh = _define(
     ("tanh",), np.tanh, lambda z, y: 1 - y * y, "g(z) = tanh(z); g' = 1 - g^2",
     kind=_Tanh, compiled=Compiled(row="bias_tanh_row"),
@@ -338,7 +344,8 @@ registry.add("elu", elu)
 class Softmax:
     """softmax(z)_k = exp(z_k) / sum_j exp(z_j) along ``axis``, computed as exp(z - max z).
 
-    Built from primitives (exp, sum, division), so its gradient needs no code of its own.
+    Built from primitives (exp, sum, division), so its gradient needs no code of its own; its
+    output tensor keeps z as ``.logits`` for a cross-entropy that starts from them.
     Its outputs sum to 1 (lecture 002: "N classes = N softmax units").
     """
 
@@ -370,7 +377,9 @@ class Softmax:
         x = as_tensor(x)
         shifted = x - Tensor(np.max(x.data, axis=self.axis, keepdims=True))
         e = shifted.exp()
-        return e / e.sum(axis=self.axis, keepdims=True)
+        out = e / e.sum(axis=self.axis, keepdims=True)
+        out.logits = x
+        return out
 
     def __repr__(self) -> str:
         return f"<activation softmax: {self.formula}>"

@@ -33,26 +33,12 @@ class Graph:
                 self.layers.append(node.layer)
         check_unique_names(self.layers)
 
-    def run(self, values: list[Tensor], training: bool, logits: bool = False) -> list[Tensor]:
-        """Compute the outputs from input tensors; ``logits``: the output Dense layers give
-        x W + b (their activation is fused into the loss)."""
+    def run(self, values: list[Tensor], training: bool) -> list[Tensor]:
+        """Compute the outputs from input tensors, each node after the nodes it reads."""
         results = {id(t): v for t, v in zip(self.inputs, values, strict=True)}
-        output_ids = {id(t) for t in self.outputs}
-        for node in self.nodes:
-            if id(node) in results:
-                continue
-            args = results[id(node.inputs[0])]
-            if logits and id(node) in output_ids:
-                results[id(node)] = node.layer.call(args, training=training, logits=True)
-            else:
-                results[id(node)] = node.layer(args, training=training)
-        return [results[id(t)] for t in self.outputs]
-
-    def infer(self, arrays):
-        results = {id(t): v for t, v in zip(self.inputs, arrays, strict=True)}
         for node in self.nodes:
             if id(node) not in results:
-                results[id(node)] = node.layer.infer(results[id(node.inputs[0])])
+                results[id(node)] = node.layer(results[id(node.inputs[0])], training=training)
         return [results[id(t)] for t in self.outputs]
 
     def build(self, rng) -> None:

@@ -20,7 +20,7 @@ from enum import Enum
 
 import numpy as np
 
-from rosenblatt.autodiff.tensor import Tensor, as_tensor
+from rosenblatt.autodiff.tensor import Tensor, as_tensor, is_grad_enabled
 from rosenblatt.base.checks import check_choice
 from rosenblatt.nn import activations
 
@@ -58,10 +58,12 @@ def dense(x, W: Tensor, b: Tensor | None = None, activation=None) -> Tensor:
     z = x.data @ W.data
     if b is not None:
         z += b.data
-    if not isinstance(act, activations.Activation):
-        linear = _linear_node(x, W, b, z)
-        return act(linear)
+    if not isinstance(act, activations.Activation) or act.keeps_logits:
+        return act(_linear_node(x, W, b, z))  # softmax, sigmoid: the output keeps z as logits
     is_linear = act is activations.linear
+    parents = (x, W) if b is None else (x, W, b)
+    if not (is_grad_enabled() and any(p.requires_grad for p in parents)):
+        return Tensor._make(act.value_in_place(z), (), None, f"dense[{act.name}]")  # inference
     y = z if is_linear else act.value(z)
 
     def vjp(g):
@@ -71,7 +73,6 @@ def dense(x, W: Tensor, b: Tensor | None = None, activation=None) -> Tensor:
         gb = gz.sum(axis=0) if b is not None and b.requires_grad else None
         return (gx, gW) if b is None else (gx, gW, gb)
 
-    parents = (x, W) if b is None else (x, W, b)
     return Tensor._make(y, parents, vjp, f"dense[{act.name}]")
 
 

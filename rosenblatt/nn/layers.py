@@ -1,9 +1,8 @@
 """Layers: Dense, Activation, Dropout, Flatten and Input, with Keras names and signatures.
 
 A layer stores its configuration in ``__init__``, creates its weights in ``build(input_shape)``
-on its first call (shapes exclude the batch axis), computes in ``call(x)`` on tensors and in
-``infer(x)`` on plain arrays (inference needs no graph), and round-trips through
-``get_config()`` / ``from_config()``.
+on its first call (shapes exclude the batch axis), computes in ``call(x)`` on tensors (under
+``no_grad()`` for inference), and round-trips through ``get_config()`` / ``from_config()``.
 
 >>> layer = Dense(3, activation="relu")
 >>> layer(np.ones((2, 4))).shape
@@ -20,7 +19,7 @@ import threading
 
 import numpy as np
 
-from rosenblatt.autodiff.tensor import Tensor, as_tensor, no_grad, resolve_dtype
+from rosenblatt.autodiff.tensor import Tensor, as_tensor, resolve_dtype
 from rosenblatt.base.checks import check_bool, check_positive, check_weights, describe
 from rosenblatt.base.random import global_rng, make_rng
 from rosenblatt.nn import activations, fused, initializers, regularizers
@@ -165,11 +164,6 @@ class Layer:
     def call(self, x: Tensor, training: bool = False) -> Tensor:
         return x
 
-    def infer(self, x: np.ndarray) -> np.ndarray:
-        """The layer's output for a plain array, without recording a graph."""
-        with no_grad():
-            return self.call(Tensor(x), training=False).data
-
     # ------------------------------------------------------------------ weights
     @property
     def weights(self) -> list[Tensor]:
@@ -254,16 +248,9 @@ class Dense(Layer):
     def compute_output_shape(self, input_shape):
         return (self.units,)
 
-    def call(self, x, training=False, logits=False):
-        """g(x W + b), or the logits x W + b when ``logits`` (for fused losses)."""
-        return fused.dense(x, self.kernel, self.bias, None if logits else self.activation)
-
-    def infer(self, x):
-        W = self.kernel.data
-        z = (x[0] @ W)[None] if len(x) == 1 else x @ W  # one row: a matrix-vector product
-        if self.bias is not None:
-            z += self.bias.data
-        return self.activation.value_in_place(z)
+    def call(self, x, training=False):
+        """g(x W + b) (for sigmoid and softmax, its ``.logits`` are x W + b)."""
+        return fused.dense(x, self.kernel, self.bias, self.activation)
 
     def get_config(self):
         return {
@@ -289,9 +276,6 @@ class Activation(Layer):
 
     def call(self, x, training=False):
         return self.activation(x)
-
-    def infer(self, x):
-        return self.activation.value(x)
 
     def get_config(self):
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
@@ -321,9 +305,6 @@ class Dropout(Layer):
         keep = rng.random(x.shape) >= self.rate
         return x * Tensor(keep.astype(x.dtype) / np.asarray(1 - self.rate, x.dtype))
 
-    def infer(self, x):
-        return x
-
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
 
@@ -337,8 +318,6 @@ class Flatten(Layer):
     def call(self, x, training=False):
         return x.reshape(x.shape[0], -1)
 
-    def infer(self, x):
-        return x.reshape(x.shape[0], -1)
 
 
 class InputLayer(Layer):

@@ -17,7 +17,7 @@ import numpy as np
 
 from rosenblatt._fast import rows as _rows
 from rosenblatt._fast import step as _fast
-from rosenblatt.autodiff.tensor import Tensor
+from rosenblatt.autodiff.tensor import Tensor, no_grad
 from rosenblatt.base.checks import as_array, check_finite, check_in_range, describe
 from rosenblatt.nn import fused, losses
 from rosenblatt.training import callbacks as callbacks_module
@@ -123,11 +123,8 @@ def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, head: fused.Head | 
     """
     views = model.grad_views()
     weights = model.trainable_weights
-    out = model.forward(Tensor(xb), training=True, logits=head is not None)
-    if head is None:
-        loss = model.loss(yb, out)
-    else:
-        loss = head.loss(out, yb, model.loss.reduction)
+    out = model.forward(Tensor(xb), training=True)
+    loss = batch_loss(model, out, yb, head)
     if loss.ndim:
         raise ValueError("fit: the loss must reduce to a number: use reduction 'mean' or 'sum'")
     for w in weights:
@@ -139,10 +136,16 @@ def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, head: fused.Head | 
             view.fill(0)
         else:
             view[...] = w.grad
-    outputs = out.data
-    if head is not None:
-        outputs = model.output_layer().activation.value(outputs)
-    return value, outputs
+    return value, out.data
+
+
+def batch_loss(model, out: Tensor, yb: np.ndarray, head: fused.Head | None) -> Tensor:
+    """The compiled loss of the outputs ``out`` against ``yb``: from the logits that a
+    sigmoid or softmax output keeps when ``head`` fuses it into the loss, else as is. fit and
+    evaluate both take it, so both report the same loss for the same weights and batch."""
+    if head is not None and out.logits is not None:
+        return head.loss(out.logits, yb, model.loss.reduction)
+    return model.loss(yb, out)
 
 
 def add_penalties(model, gradients: bool = False) -> float:
@@ -303,13 +306,15 @@ def evaluate(model, x, y, batch_size=None, return_dict=False, prepared=False):
         metric.reset_state()
     size = len(x) if batch_size is None else batch_size
     reduction = model.loss.reduction
+    head = model.fused_output()
     for start in range(0, len(x), size):
         xb, yb = x[start:start + size], y[start:start + size]
-        outputs = model.infer(xb)
-        loss = float(model.loss(yb, Tensor(outputs)).data)
+        with no_grad():
+            out = model.forward(Tensor(xb), training=False)
+            loss = float(batch_loss(model, out, yb, head).data)
         total += loss * (len(xb) if reduction == "mean" else 1)
         for metric in metrics:
-            metric.update_state(yb, outputs)
+            metric.update_state(yb, out.data)
     loss = (total / len(x) if reduction == "mean" else total) + add_penalties(model)
     result = {"loss": loss, **{m.name: float(m.result()) for m in metrics}}
     if return_dict:
@@ -343,10 +348,10 @@ def predict(model, x, batch_size=None):
         if out is not None:
             return out if single else out[None]
     check_finite(arr[0] if single else arr, "x")  # indices as the caller gave x
-    if batch_size is None or batch_size >= len(arr):
-        out = model.infer(arr)
-    else:
-        out = np.concatenate([model.infer(arr[i:i + batch_size])
-                              for i in range(0, len(arr), batch_size)])
+    size = len(arr) if batch_size is None else batch_size
+    with no_grad():
+        parts = [model.forward(Tensor(arr[i:i + size]), training=False).data
+                 for i in range(0, len(arr), size)]
+    out = parts[0] if len(parts) == 1 else np.concatenate(parts)
     return out[0] if single else out
 
