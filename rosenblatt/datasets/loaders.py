@@ -1,39 +1,46 @@
-"""Real data from files and from scikit-learn: digits and numeric CSV tables."""
+"""Real data: the bundled 8x8 digits and CSV tables."""
 
 from __future__ import annotations
 
 import csv
 import math
 import numbers
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+DIGITS_RESOURCE = "data/digits.npz"  # uint8 images (1797, 8, 8) in 0..16, uint8 labels
+
 
 def load_digits():
-    """scikit-learn's bundled 8x8 handwritten digits, pixels scaled to [0, 1].
+    """The 8x8 handwritten digits bundled with rosenblatt, pixels scaled to [0, 1].
 
     **Formula**: x = p / 16 for the pixel intensities p in 0..16.
+
+    **Data**: the 1,797 images of the UCI "Optical Recognition of Handwritten Digits" set
+    (E. Alpaydin and C. Kaynak, 1998; the test part of the UCI files, as scikit-learn's
+    ``load_digits`` ships it), licensed CC BY 4.0, https://doi.org/10.24432/C50P49. Stored in
+    the package as a compressed NumPy archive (``datasets/data/digits.npz``), read with
+    ``allow_pickle=False``; no scikit-learn needed.
 
     Returns:
         x: float32 array (1797, 64) in [0, 1]; y: int64 array (1797,) of digits 0-9.
 
-    Raises:
-        ImportError: scikit-learn is not installed (``pip install "rosenblatt[data]"``).
-
-    >>> x, y = load_digits()  # doctest: +SKIP
-    >>> x.shape, float(x.max()), y[:5].tolist()  # doctest: +SKIP
+    >>> x, y = load_digits()
+    >>> x.shape, float(x.max()), y[:5].tolist()
     ((1797, 64), 1.0, [0, 1, 2, 3, 4])
 
     Lecture 002 (digits for the autoencoder, L36); also a small stand-in for MNIST (003).
     """
-    try:
-        from sklearn.datasets import load_digits as sklearn_digits
-    except ImportError as exc:
-        raise ImportError('load_digits needs scikit-learn: pip install "rosenblatt[data]"') from exc
-    bunch = sklearn_digits()
-    x = np.asarray(bunch.data, dtype=np.float32) / np.float32(16.0)
-    return x, np.asarray(bunch.target, dtype=np.int64)
+    with resources.files(__package__).joinpath(DIGITS_RESOURCE).open("rb") as handle:
+        with np.load(handle, allow_pickle=False) as archive:
+            images, labels = archive["images"], archive["labels"]
+    if images.shape != (1797, 8, 8) or labels.shape != (1797,) or images.max() > 16:
+        raise ValueError(f"{DIGITS_RESOURCE}: expected images (1797, 8, 8) in 0..16 and "
+                         f"labels (1797,), got shapes {images.shape} and {labels.shape}")
+    x = images.reshape(len(images), 64).astype(np.float32) / np.float32(16.0)
+    return x, labels.astype(np.int64)
 
 
 def _target_index(target, columns: list[str], path: Path) -> int:
