@@ -294,3 +294,44 @@ def test_load_csv_refuses_what_float32_cannot_hold_and_missing_targets(tmp_path)
     path = _write_csv(tmp_path / "f.csv", ["a", "y"], [(1, 0), (2, " ")])
     with pytest.raises(ValueError, match=r"line 3, column 'y': missing target value"):
         load_csv(path)
+
+
+def test_more_refusals_before_training(tmp_path, capsys):
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("x")
+    code = main(["train", "--data", "xor", "--plot", str(a_file), "--output",
+                 str(tmp_path / "m.npz")])
+    _refused_before_training(capsys, code, tmp_path / "m.npz",
+                             "--plot: expected a directory or a .png / .svg file")
+    code = main(["train", "--data", "xor", "--plot", str(a_file / "sub"), "--output",
+                 str(tmp_path / "m.npz")])
+    _refused_before_training(capsys, code, tmp_path / "m.npz",
+                             "--plot: expected a directory that can be created")
+    code = main(["train", "--data", "xor", "--plot", str(tmp_path / "no" / "c.png"),
+                 "--output", str(tmp_path / "m.npz")])
+    _refused_before_training(capsys, code, tmp_path / "m.npz", "--output: expected a file in")
+    dup = _write_csv(tmp_path / "dup.csv", ["a", "a", "y"], [(1, 2, 0), (2, 3, 1)] * 5)
+    code, out = _train(tmp_path, "--data", f"csv:{dup}")
+    assert code == 2 and "expected distinct column names, got a, a, y" in capsys.readouterr().err
+    code, out = _train(tmp_path, "--data", "xor", "--samples", "20", "--validation-split",
+                       "0.01")
+    err = capsys.readouterr().err
+    assert code == 2 and "--validation-split: 0.01 of 16 training samples" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "expected rows of numbers, found an empty file"),
+    ("a,b\n", "expected rows of numbers after the header, found none"),
+    ("a,b\n1,2\n3\n", "line 3: expected 2 values, found 1"),
+    ("a,b\n1,inf\n", "line 2: expected a finite number, found 'inf'"),
+    ("1,2\n1,x\n", "line 2: expected a finite number, found 'x'"),
+])
+def test_predict_csv_errors_name_the_file_and_line(tmp_path, capsys, text, message):
+    path = _write_csv(tmp_path / "d.csv", ["a", "b", "y"], [(a, b, a) for a, b in _points(60)])
+    code, out = _train(tmp_path, "--data", f"csv:{path}", "--epochs", "1")
+    (tmp_path / "q.csv").write_text(text)
+    capsys.readouterr()
+    assert main(["predict", str(out), str(tmp_path / "q.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "q.csv" in err and message in err
