@@ -1,8 +1,15 @@
-"""IDX files (the MNIST format) and the MNIST data set."""
+"""IDX files (the MNIST format) and the MNIST data set.
+
+Reading allocates no more than the file justifies: the header's sizes are multiplied in exact
+integers (no 64-bit overflow) and checked against the file's real size before the data are
+read; a gzipped file is decompressed as a stream, never past the size its header declares,
+and refused outright when that size is over :data:`MAX_DECOMPRESSED_BYTES`.
+"""
 
 from __future__ import annotations
 
 import gzip
+import math
 import zlib
 from pathlib import Path
 
@@ -18,18 +25,63 @@ IDX_TYPES = {
     0x0D: np.dtype(">f4"),
     0x0E: np.dtype(">f8"),
 }
+#: The most bytes a gzipped IDX file may decompress to (header and data): 1 GiB, twice the
+#: largest EMNIST split. A file declaring more is refused before anything is decompressed.
+#: Set ``rosenblatt.datasets.idx.MAX_DECOMPRESSED_BYTES`` higher to read larger files.
+MAX_DECOMPRESSED_BYTES = 1 << 30
 _GZIP_MAGIC = b"\x1f\x8b"
 _MNIST_FILES = {"train": "train", "test": "t10k"}
+_CHUNK = 1 << 24
 
 
-def _read_bytes(path: Path) -> bytes:
-    raw = path.read_bytes()
-    if path.name.endswith(".gz") or raw[:2] == _GZIP_MAGIC:
-        try:
-            return gzip.decompress(raw)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise ValueError(f"{path}: not a valid gzip file ({exc})") from None
-    return raw
+def _is_gzip(path: Path) -> bool:
+    if path.name.endswith(".gz"):
+        return True
+    with path.open("rb") as handle:
+        return handle.read(2) == _GZIP_MAGIC
+
+
+def _header(handle, path: Path) -> tuple[np.dtype, tuple[int, ...], int]:
+    """(dtype, shape, header length) from the first bytes of an open IDX stream."""
+    magic = handle.read(4)
+    if len(magic) < 4:
+        raise ValueError(f"{path}: truncated header: expected 4 bytes, found {len(magic)}")
+    if magic[0] != 0 or magic[1] != 0:
+        raise ValueError(
+            f"{path}: wrong magic number 0x{magic.hex()}: an IDX file starts with two zero "
+            "bytes, a type code and the number of dimensions"
+        )
+    if magic[2] not in IDX_TYPES:
+        codes = ", ".join(f"0x{code:02X}" for code in IDX_TYPES)
+        raise ValueError(f"{path}: unknown IDX type code 0x{magic[2]:02X} (valid: {codes})")
+    dtype, ndim = IDX_TYPES[magic[2]], magic[3]
+    start = 4 + 4 * ndim
+    sizes = handle.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
+        raise ValueError(
+            f"{path}: truncated header: expected {start} bytes for {ndim} dimensions, "
+            f"found {4 + len(sizes)}"
+        )
+    shape = tuple(int.from_bytes(sizes[i:i + 4], "big") for i in range(0, 4 * ndim, 4))
+    return dtype, shape, start
+
+
+def _read_data(handle, expected: int, path: Path, shape: tuple) -> bytes:
+    """Exactly ``expected`` bytes from the stream, reading at most one byte more."""
+    chunks, remaining = [], expected + 1
+    while remaining > 0:
+        chunk = handle.read(min(remaining, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    data = b"".join(chunks)
+    if len(data) != expected:
+        what = "truncated data" if len(data) < expected else "unexpected trailing data"
+        found = str(len(data)) if len(data) <= expected else "more"
+        raise ValueError(f"{path}: {what}: expected {expected} bytes for shape {shape}, "
+                         f"found {found}")
+    return data
 
 
 def load_idx(path):
@@ -48,8 +100,9 @@ def load_idx(path):
 
     Raises:
         FileNotFoundError: no such file.
-        ValueError: bad magic number, unknown type code, truncated or over-long data; the
-            message names the file.
+        ValueError: bad magic number, unknown type code, truncated or over-long data (found
+            from the file's size before the data are read), a gzipped file declaring more than
+            ``MAX_DECOMPRESSED_BYTES``, or an invalid gzip stream; the message names the file.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "tiny-idx1-ubyte")
@@ -60,33 +113,27 @@ def load_idx(path):
     Lecture 003 (MNIST, L24).
     """
     path = Path(path)
-    data = _read_bytes(path)
-    if len(data) < 4:
-        raise ValueError(f"{path}: truncated header: expected 4 bytes, found {len(data)}")
-    if data[0] != 0 or data[1] != 0:
-        raise ValueError(
-            f"{path}: wrong magic number 0x{data[:4].hex()}: an IDX file starts with two zero "
-            "bytes, a type code and the number of dimensions"
-        )
-    if data[2] not in IDX_TYPES:
-        codes = ", ".join(f"0x{code:02X}" for code in IDX_TYPES)
-        raise ValueError(f"{path}: unknown IDX type code 0x{data[2]:02X} (valid: {codes})")
-    dtype, ndim = IDX_TYPES[data[2]], data[3]
-    start = 4 + 4 * ndim
-    if len(data) < start:
-        raise ValueError(
-            f"{path}: truncated header: expected {start} bytes for {ndim} dimensions, "
-            f"found {len(data)}"
-        )
-    shape = tuple(int(s) for s in np.frombuffer(data, dtype=">u4", count=ndim, offset=4))
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    found = len(data) - start
-    if found != expected:
-        what = "truncated data" if found < expected else "unexpected trailing data"
-        raise ValueError(
-            f"{path}: {what}: expected {expected} bytes for shape {shape}, found {found}"
-        )
-    array = np.frombuffer(data, dtype=dtype, offset=start).reshape(shape)
+    gzipped = _is_gzip(path)
+    try:
+        with gzip.open(path, "rb") if gzipped else path.open("rb") as handle:
+            dtype, shape, start = _header(handle, path)
+            expected = math.prod(shape) * dtype.itemsize  # exact: Python integers
+            if gzipped and start + expected > MAX_DECOMPRESSED_BYTES:
+                raise ValueError(
+                    f"{path}: declares shape {shape}, {start + expected} bytes once "
+                    f"decompressed, over the cap of {MAX_DECOMPRESSED_BYTES} bytes "
+                    "(rosenblatt.datasets.idx.MAX_DECOMPRESSED_BYTES; raise it to read larger "
+                    "files)")
+            if not gzipped:
+                found = path.stat().st_size - start
+                if found != expected:
+                    what = "truncated data" if found < expected else "unexpected trailing data"
+                    raise ValueError(f"{path}: {what}: expected {expected} bytes for shape "
+                                     f"{shape}, found {found}")
+            data = _read_data(handle, expected, path, shape)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise ValueError(f"{path}: not a valid gzip file ({exc})") from None
+    array = np.frombuffer(data, dtype=dtype).reshape(shape)
     return array.astype(dtype.newbyteorder("="))
 
 

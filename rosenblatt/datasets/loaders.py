@@ -1,39 +1,46 @@
-"""Real data from files and from scikit-learn: digits and numeric CSV tables."""
+"""Real data: the bundled 8x8 digits and CSV tables."""
 
 from __future__ import annotations
 
 import csv
 import math
 import numbers
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+DIGITS_RESOURCE = "data/digits.npz"  # uint8 images (1797, 8, 8) in 0..16, uint8 labels
+
 
 def load_digits():
-    """scikit-learn's bundled 8x8 handwritten digits, pixels scaled to [0, 1].
+    """The 8x8 handwritten digits bundled with rosenblatt, pixels scaled to [0, 1].
 
     **Formula**: x = p / 16 for the pixel intensities p in 0..16.
+
+    **Data**: the 1,797 images of the UCI "Optical Recognition of Handwritten Digits" set
+    (E. Alpaydin and C. Kaynak, 1998; the test part of the UCI files, as scikit-learn's
+    ``load_digits`` ships it), licensed CC BY 4.0, https://doi.org/10.24432/C50P49. Stored in
+    the package as a compressed NumPy archive (``datasets/data/digits.npz``), read with
+    ``allow_pickle=False``; no scikit-learn needed.
 
     Returns:
         x: float32 array (1797, 64) in [0, 1]; y: int64 array (1797,) of digits 0-9.
 
-    Raises:
-        ImportError: scikit-learn is not installed (``pip install "rosenblatt[data]"``).
-
-    >>> x, y = load_digits()  # doctest: +SKIP
-    >>> x.shape, float(x.max()), y[:5].tolist()  # doctest: +SKIP
+    >>> x, y = load_digits()
+    >>> x.shape, float(x.max()), y[:5].tolist()
     ((1797, 64), 1.0, [0, 1, 2, 3, 4])
 
     Lecture 002 (digits for the autoencoder, L36); also a small stand-in for MNIST (003).
     """
-    try:
-        from sklearn.datasets import load_digits as sklearn_digits
-    except ImportError as exc:
-        raise ImportError('load_digits needs scikit-learn: pip install "rosenblatt[data]"') from exc
-    bunch = sklearn_digits()
-    x = np.asarray(bunch.data, dtype=np.float32) / np.float32(16.0)
-    return x, np.asarray(bunch.target, dtype=np.int64)
+    with resources.files(__package__).joinpath(DIGITS_RESOURCE).open("rb") as handle:
+        with np.load(handle, allow_pickle=False) as archive:
+            images, labels = archive["images"], archive["labels"]
+    if images.shape != (1797, 8, 8) or labels.shape != (1797,) or images.max() > 16:
+        raise ValueError(f"{DIGITS_RESOURCE}: expected images (1797, 8, 8) in 0..16 and "
+                         f"labels (1797,), got shapes {images.shape} and {labels.shape}")
+    x = images.reshape(len(images), 64).astype(np.float32) / np.float32(16.0)
+    return x, labels.astype(np.int64)
 
 
 def _target_index(target, columns: list[str], path: Path) -> int:
@@ -51,11 +58,21 @@ def _target_index(target, columns: list[str], path: Path) -> int:
     return int(target) % len(columns)
 
 
-def _parse_row(row: list[str], columns: list[str], line: int, path: Path) -> list[float]:
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+_EXACT_INT = 2**53  # whole floats up to this size are integers exactly
+
+
+def _parse_row(row: list[str], columns: list[str], line: int, path: Path,
+               index: int) -> tuple[list[float], str]:
+    """The feature values of one row (finite, within float32's range) and its target text."""
     if len(row) != len(columns):
         raise ValueError(f"{path}, line {line}: expected {len(columns)} values, found {len(row)}")
     values = []
-    for column, text in zip(columns, row, strict=True):
+    for i, (column, text) in enumerate(zip(columns, row, strict=True)):
+        if i == index:
+            if not text.strip():
+                raise ValueError(f"{path}, line {line}, column {column!r}: missing target value")
+            continue
         try:
             value = float(text)
         except ValueError:
@@ -64,16 +81,45 @@ def _parse_row(row: list[str], columns: list[str], line: int, path: Path) -> lis
             raise ValueError(
                 f"{path}, line {line}, column {column!r}: expected a finite number, found {text!r}"
             )
+        if abs(value) > _FLOAT32_MAX:
+            raise ValueError(f"{path}, line {line}, column {column!r}: {text!r} is outside "
+                             f"float32's range (|x| <= {_FLOAT32_MAX:.4g})")
         values.append(value)
-    return values
+    return values, row[index].strip()
 
 
-def load_csv(path, target=-1, delimiter=",", header=True):
-    """Load a numeric CSV table as features x and target y.
+def _targets(texts: list[str], lines: list[int], column: str, path: Path) -> np.ndarray:
+    """The target column: exact int64 integers, else float32 numbers, else str labels."""
+    numbers_ = []
+    for text in texts:
+        try:
+            numbers_.append(float(text))
+        except ValueError:
+            return np.array(texts, dtype=str)  # labels such as 'yes' / 'no'
+    for value, text, line in zip(numbers_, texts, lines, strict=True):
+        if not math.isfinite(value) or abs(value) > _FLOAT32_MAX:
+            raise ValueError(f"{path}, line {line}, column {column!r}: expected a finite number "
+                             f"within float32's range, found {text!r}")
+    try:  # integers written as integers, exactly, when they fit int64
+        whole = [int(text) for text in texts]
+        if all(-(2**63) <= v < 2**63 for v in whole):
+            return np.array(whole, dtype=np.int64)
+    except ValueError:
+        pass
+    if all(v == round(v) and abs(v) <= _EXACT_INT for v in numbers_):
+        return np.array(numbers_).astype(np.int64)  # '3.0' or '2e1': whole and exact
+    return np.array(numbers_, dtype=np.float32)
+
+
+def load_csv(path, target=-1, delimiter=",", header=True, return_columns=False):
+    """Load a CSV table as numeric features x and a target y (numbers or labels).
 
     **Layout**: one row per sample; with ``header`` the first line names the columns. The column
     ``target`` becomes y, the other columns (in file order) become x. y is int64 when every
-    target value is a whole number, else float32. Blank lines are skipped.
+    target value is an integer that int64 holds exactly (written as an integer, or a whole
+    number of size at most 2^53), else float32 when every value is a number, else an array of
+    str labels (such as 'yes' / 'no'). A number is never wrapped or rounded into another
+    integer: 1e20 stays a float. Blank lines are skipped.
 
     Args:
         path: a str or ``pathlib.Path``.
@@ -82,14 +128,17 @@ def load_csv(path, target=-1, delimiter=",", header=True):
         delimiter: the field separator.
         header: whether the first line holds column names (else columns are named 'column 0',
             'column 1', ...).
+        return_columns: also return the names of x's columns.
 
     Returns:
-        x: float32 array (n, d - 1); y: array (n,), int64 or float32.
+        x: float32 array (n, d - 1); y: array (n,), int64, float32 or str; with
+        ``return_columns``, also the list of x's column names.
 
     Raises:
         FileNotFoundError: no such file.
-        ValueError: missing target column (lists the columns), a non-numeric or non-finite
-            value (names the column and the 1-based line), a row of the wrong length, no rows.
+        ValueError: missing target column (lists the columns), a non-numeric, non-finite or
+            out-of-float32-range feature value or a missing target value (names the column
+            and the 1-based line), a row of the wrong length, no rows.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "t.csv")
@@ -115,9 +164,9 @@ def load_csv(path, target=-1, delimiter=",", header=True):
     if not rows:
         raise ValueError(f"{path}: no data rows")
     index = _target_index(target, columns, path)
-    table = np.array([_parse_row(row, columns, line, path) for line, row in rows])
-    y = table[:, index]
-    x = np.delete(table, index, axis=1).astype(np.float32)
-    if np.all(y == np.round(y)):
-        return x, y.astype(np.int64)
-    return x, y.astype(np.float32)
+    parsed = [_parse_row(row, columns, line, path, index) for line, row in rows]
+    x = np.array([values for values, _ in parsed], dtype=np.float32).reshape(len(rows), -1)
+    y = _targets([text for _, text in parsed], [line for line, _ in rows], columns[index], path)
+    if return_columns:
+        return x, y, columns[:index] + columns[index + 1:]
+    return x, y

@@ -9,7 +9,7 @@ from __future__ import annotations
 from rosenblatt.models import saving
 from rosenblatt.models.model import Model
 from rosenblatt.models.sequential import Sequential
-from rosenblatt.nn.features import FeatureMap
+from rosenblatt.nn.features import FeatureMap, Preprocessing
 
 MODEL_CLASSES = {"Sequential": Sequential, "Model": Model}
 
@@ -38,7 +38,9 @@ def load_model(path, compile: bool = True):  # noqa: A002
             if getattr(by_name.get(layer), "_rng", None) is None:
                 raise ValueError(f"layer_rng_states: no layer {layer!r} with its own generator")
             _restore_generator(by_name[layer]._rng, state, f"layer_rng_states[{layer!r}]")
-        if config.get("feature_map") is not None:
+        if config.get("preprocessing") is not None:
+            model.preprocessing = Preprocessing.from_config(_mapping(config, "preprocessing"))
+        elif config.get("feature_map") is not None:  # files written before preprocessing
             model.feature_map = FeatureMap.from_config(_mapping(config, "feature_map"))
         spec = config.get("compile")
         if compile and spec is not None:

@@ -26,6 +26,7 @@ from rosenblatt.models import saving
 from rosenblatt.models.summary import summary_text
 from rosenblatt.nn import activations, fused, losses, optimizers
 from rosenblatt.nn import metrics as metrics_module
+from rosenblatt.nn.features import FeatureMap, Preprocessing
 from rosenblatt.nn.functional import Graph
 from rosenblatt.nn.layers import Dense, InputLayer, Layer, context, unique_name
 from rosenblatt.nn.symbolic import SymbolicTensor
@@ -55,9 +56,10 @@ class Model:
         self.stop_training = False
         self.stop_reason = None
         self.history = None
-        # the input features (rosenblatt.nn.features.FeatureMap) raw points are mapped through
-        # before the first layer, when the model was trained on crossed features; saved with it
-        self.feature_map = None
+        # how raw rows become inputs and outputs become the user's values again (feature
+        # crosses, standardization, class labels: rosenblatt.nn.features.Preprocessing), a
+        # declared part of the model that its file stores; ``feature_map`` reads its crosses
+        self.preprocessing = None
         self._workspace = None  # caches kept for speed (rosenblatt._fast.workspace)
         self._graph = None
         self.input_shape = None
@@ -70,6 +72,22 @@ class Model:
         if isinstance(value, (Layer, Model)) and value not in getattr(self, "_tracked", []):
             self.__dict__.setdefault("_tracked", []).append(value)
         object.__setattr__(self, name, value)
+
+    @property
+    def feature_map(self):
+        """The feature crosses (a FeatureMap) raw 2-D points go through, or None: the
+        ``feature_map`` of ``preprocessing``."""
+        return None if self.preprocessing is None else self.preprocessing.feature_map
+
+    @feature_map.setter
+    def feature_map(self, value):
+        if value is not None and not isinstance(value, (FeatureMap, list, tuple)):
+            raise TypeError(f"feature_map: expected None, a FeatureMap or a list of feature "
+                            f"names, got {type(value).__name__}")
+        config = {} if self.preprocessing is None else self.preprocessing.get_config()
+        config["feature_map"] = value
+        keep = any(v is not None for v in config.values())
+        self.preprocessing = Preprocessing(**config) if keep else None
 
     # ------------------------------------------------------------------ structure
     @property

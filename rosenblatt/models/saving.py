@@ -49,9 +49,9 @@ def _describe_config(model, include_optimizer: bool) -> dict:
                                    if getattr(layer, "_rng", None) is not None}}
     if config["class_name"] not in ("Sequential", "Model"):
         config["class_name"] = "Model"
-    feature_map = getattr(model, "feature_map", None)
-    if feature_map is not None:  # the input features a model of raw 2-D points was trained on
-        config["feature_map"] = feature_map.get_config()
+    preprocessing = getattr(model, "preprocessing", None)
+    if preprocessing is not None:  # raw rows to inputs, outputs to the user's values
+        config["preprocessing"] = preprocessing.get_config()
     if model.loss is not None:
         config["compile"] = {
             "optimizer": optimizers.serialize(model.optimizer),

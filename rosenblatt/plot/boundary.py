@@ -75,8 +75,9 @@ def decision_boundary(
     (logits) go through softmax first.
 
     Args:
-        model: anything with ``predict(x) -> (n, k)``; a ``feature_map`` attribute (feature
-            names or a callable) is used when ``features`` is None.
+        model: anything with ``predict(x) -> (n, k)``; its ``preprocessing`` (raw points
+            to inputs) or else a ``feature_map`` attribute (feature names or a callable) is
+            used when ``features`` is None.
         x: training points in the raw input plane, shape ``(n, 2)``.
         y: their labels: shape ``(n,)`` or ``(n, 1)`` (0/1, -1/1 or real values), or one-hot
             ``(n, k)``.
@@ -219,8 +220,8 @@ def _check_resolution(resolution) -> int:
 
 def _mapping(model, features):
     """The map from raw (n, 2) points to the model's inputs, or None for the identity."""
-    if features is None:
-        features = getattr(model, "feature_map", None)
+    if features is None:  # the model's declared preprocessing (crosses, scaling), if any
+        features = getattr(model, "preprocessing", None) or getattr(model, "feature_map", None)
     if features is None or callable(features):
         return features
     if isinstance(features, str) or not all(isinstance(f, str) for f in features):

@@ -3,24 +3,73 @@
 ``verbose=1`` shows a live bar (steps, elapsed, ETA, running loss and metrics) when the output
 is a terminal and tqdm is installed (the ``progress`` extra), and falls back to one line per
 epoch otherwise, so logs of CI runs and pipes stay clean; ``verbose=2`` prints one line per
-epoch; ``verbose=0`` prints nothing.
+epoch; ``verbose=0`` prints nothing. In Jupyter the bar is ``tqdm.auto``'s. A line never cuts
+off a metric: wider than the terminal (80 columns when there is no terminal), it shortens the
+names (accuracy: acc, ...), and then wraps onto indented lines.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 
 from rosenblatt.training.callbacks import Callback
 
+_SKIP = ("batch_loss", "time", "grad_norm")
+_SHORT = {"accuracy": "acc", "binary_accuracy": "bin_acc", "categorical_accuracy": "cat_acc",
+          "sparse_categorical_accuracy": "sparse_acc", "mean_absolute_error": "mae",
+          "mean_squared_error": "mse", "learning_rate": "lr"}
 
-def format_logs(logs: dict, skip=("batch_loss", "time", "grad_norm")) -> str:
-    """'loss: 0.1234 - accuracy: 0.9500' from a logs dict."""
+
+def _short(name: str) -> str:
+    prefix = "val_" if name.startswith("val_") else ""
+    return prefix + _SHORT.get(name[len(prefix):], name[len(prefix):])
+
+
+def format_logs(logs: dict, skip=_SKIP, compact: bool = False) -> str:
+    """'loss: 0.1234 - accuracy: 0.9500' from a logs dict; ``compact`` gives
+    'loss=0.1234 acc=0.9500' (shorter names, no separators)."""
+    if compact:
+        return " ".join(f"{_short(k)}={v:.4f}" for k, v in logs.items() if k not in skip)
     return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items() if k not in skip)
 
 
-def _live_bar_available(stream) -> bool:
+def format_time(seconds: float) -> str:
+    """'0.42ms' below 10 ms, else '1.25s'."""
+    return f"{seconds * 1e3:.2f}ms" if seconds < 0.01 else f"{seconds:.2f}s"
+
+
+def terminal_width(stream) -> int:
+    """Columns of the terminal ``stream`` writes to, 80 when it is not a terminal."""
     if not getattr(stream, "isatty", lambda: False)():
+        return 80
+    return max(20, shutil.get_terminal_size(fallback=(80, 24)).columns)
+
+
+def epoch_line(head: str, logs: dict, width: int) -> str:
+    """``head`` and the logs in at most ``width`` columns a line: in full if they fit, else
+    with short names, else wrapped onto lines indented by two spaces; nothing is cut off."""
+    full = " - ".join(part for part in (head, format_logs(logs)) if part)
+    if len(full) <= width:
+        return full
+    lines = [head]
+    for part in format_logs(logs, compact=True).split(" "):
+        if part and len(lines[-1]) + 1 + len(part) <= width:
+            lines[-1] += " " + part
+        elif part:
+            lines.append("  " + part)
+    return "\n".join(lines)
+
+
+def _in_notebook() -> bool:
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def _live_bar_available(stream) -> bool:
+    if not (getattr(stream, "isatty", lambda: False)() or _in_notebook()):
         return False
     try:
         import tqdm  # noqa: F401
@@ -44,7 +93,10 @@ class ProgressLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch, self.started = epoch, time.perf_counter()
         if self.live:
-            from tqdm import tqdm
+            if _in_notebook():
+                from tqdm.auto import tqdm
+            else:
+                from tqdm import tqdm
 
             self.bar = tqdm(total=self.params["steps"], file=self.stream, leave=True,
                             desc=f"Epoch {epoch + 1}/{self.params['epochs']}",
@@ -53,17 +105,25 @@ class ProgressLogger(Callback):
     def on_train_batch_end(self, batch, logs=None):
         if self.bar is not None:
             self.bar.update(1)
-            self.bar.set_postfix_str(format_logs(logs), refresh=False)
+            self.bar.set_postfix_str(format_logs(logs, compact=True), refresh=False)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.bar is not None:
-            self.bar.set_postfix_str(format_logs(logs), refresh=True)
+            text = format_logs(logs, compact=True)
+            meter = self.bar.format_meter(**{**self.bar.format_dict, "ncols": None,
+                                             "postfix": text})
+            fits = len(meter) <= terminal_width(self.stream)
+            self.bar.set_postfix_str(text if fits else "", refresh=True)
             self.bar.close()
             self.bar = None
+            if not fits:  # the metrics on their own lines rather than cut off by the bar
+                print(epoch_line(f"Epoch {epoch + 1}/{self.params['epochs']}", logs,
+                                 terminal_width(self.stream)), file=self.stream, flush=True)
         elif self.verbose:
             elapsed = time.perf_counter() - self.started
-            print(f"Epoch {epoch + 1}/{self.params['epochs']} - {elapsed:.2f}s - "
-                  f"{format_logs(logs)}", file=self.stream, flush=True)
+            head = f"Epoch {epoch + 1}/{self.params['epochs']} - {format_time(elapsed)}"
+            print(epoch_line(head, logs, terminal_width(self.stream)), file=self.stream,
+                  flush=True)
 
     def on_train_end(self, logs=None):
         if self.bar is not None:

@@ -1,0 +1,119 @@
+"""Progress lines never cut off a metric: they shorten names and wrap to the terminal width
+(80 columns without a terminal), and print epochs under 10 ms in milliseconds."""
+
+import io
+import re
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from rosenblatt.training import progress
+from rosenblatt.training.progress import epoch_line, format_logs, format_time, terminal_width
+
+LOGS = {"loss": 0.123456, "accuracy": 0.95, "mean_absolute_error": 1.5, "val_loss": 0.2,
+        "val_accuracy": 0.9, "val_mean_absolute_error": 1.75, "time": 0.5}
+
+
+def _numbers(text):
+    return [float(v) for v in re.findall(r"-?\d+\.\d{4}", text)]
+
+
+@pytest.mark.parametrize("width", [200, 100, 60, 30, 20])
+def test_every_metric_survives_any_width(width):
+    text = epoch_line("Epoch 3/10 - 1.25s", LOGS, width)
+    assert all(len(line) <= width for line in text.splitlines())
+    assert _numbers(text) == [0.1235, 0.95, 1.5, 0.2, 0.9, 1.75]
+    if width >= 180:
+        assert text == "Epoch 3/10 - 1.25s - " + format_logs(LOGS)
+    if width <= 100:
+        assert "val_acc=0.9000" in text and "val_mae=1.7500" in text
+
+
+def test_compact_names_and_milliseconds():
+    assert format_logs({"accuracy": 0.5, "val_accuracy": 0.25}, compact=True) == \
+        "acc=0.5000 val_acc=0.2500"
+    assert format_time(0.0042) == "4.20ms" and format_time(0.0099) == "9.90ms"
+    assert format_time(0.01) == "0.01s" and format_time(12.5) == "12.50s"
+
+
+def test_width_is_80_without_a_terminal_and_the_terminals_otherwise(monkeypatch):
+    assert terminal_width(io.StringIO()) == 80
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(progress.shutil, "get_terminal_size",
+                        lambda fallback: types.SimpleNamespace(columns=50, lines=20))
+    assert terminal_width(Terminal()) == 50
+
+
+def test_fit_lines_fit_80_columns_and_keep_every_metric(capsys):
+    from rosenblatt.layers import Dense
+
+    import rosenblatt as rb
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3)).astype(np.float32)
+    y = (x[:, :1] > 0).astype(np.float32)
+    model = rb.Sequential([Dense(4, activation="relu", input_dim=3),
+                           Dense(1, activation="sigmoid")], seed=0)
+    model.compile("adam", "binary_crossentropy",
+                  metrics=["accuracy", "mean_absolute_error", "mean_squared_error"])
+    history = model.fit(x, y, epochs=2, batch_size=40, validation_split=0.25, verbose=2)
+    out = capsys.readouterr().out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "0.00s" not in out and ("ms" in out or re.search(r"\d\.\d\ds", out))
+    first_epoch = out.split("Epoch 2/2")[0]
+    logged = [round(history.history[k][0], 4) for k in history.history]
+    assert sorted(_numbers(first_epoch)) == sorted(logged)
+
+
+def test_notebooks_get_tqdm_auto(monkeypatch):
+    pytest.importorskip("tqdm")
+
+    class ZMQInteractiveShell:
+        pass
+
+    monkeypatch.setitem(sys.modules, "IPython",
+                        types.SimpleNamespace(get_ipython=lambda: ZMQInteractiveShell()))
+    assert progress._in_notebook() and progress._live_bar_available(io.StringIO())
+    used = []
+    import tqdm.auto
+
+    class Recorder(tqdm.auto.tqdm):
+        def __init__(self, *args, **kwargs):
+            used.append(True)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(tqdm.auto, "tqdm", Recorder)
+    logger = progress.ProgressLogger(verbose=1, stream=io.StringIO())
+    logger.params = {"steps": 2, "epochs": 1}
+    logger.on_train_begin()
+    logger.on_epoch_begin(0)
+    assert used == [True]
+    logger.bar.close()
+
+
+def test_a_live_bar_too_narrow_for_the_metrics_prints_them_below_it(monkeypatch):
+    pytest.importorskip("tqdm")
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(progress.shutil, "get_terminal_size",
+                        lambda fallback: types.SimpleNamespace(columns=60, lines=20))
+    screen = Terminal()
+    logger = progress.ProgressLogger(verbose=1, stream=screen)
+    logger.params = {"steps": 1, "epochs": 1}
+    logger.model = types.SimpleNamespace(stop_reason=None)
+    logger.on_train_begin()
+    logger.on_epoch_begin(0)
+    logger.on_train_batch_end(0, LOGS)
+    logger.on_epoch_end(0, LOGS)
+    below = screen.getvalue().split("\r")[-1].split("\n", 1)[1]  # after the finished bar
+    assert below.startswith("Epoch 1/1 loss=0.1235") and "val_mae=1.7500" in below
+    assert all(len(line) <= 60 for line in below.splitlines())
