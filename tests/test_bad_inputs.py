@@ -197,7 +197,7 @@ CASES = [
     _m("fit-callbacks-junk", lambda m: m.fit(X, Y, callbacks=[3], verbose=0), TypeError,
        "callbacks: expected Callback objects, got int"),
     _m("fit-nothing-trainable", lambda m: _frozen(m).fit(X, Y, verbose=0), ValueError,
-       "fit: the model has no trainable weights"),
+       "fit: the model .* has no trainable weights"),
     # ---------------------------------------------------------------- optimizers
     _n("sgd-lr-inf", lambda: optimizers.SGD(learning_rate=np.inf), ValueError, "learning_rate"),
     _n("sgd-lr-nan", lambda: optimizers.SGD(learning_rate=np.nan), ValueError, "learning_rate"),
@@ -329,3 +329,27 @@ def test_bad_input_gives_a_clear_error_and_changes_nothing(case):
         case.call(model)
     if model is not None:
         _assert_same_state(before, _state(model))
+
+
+def test_a_fit_refused_for_its_targets_leaves_an_unbuilt_model_unbuilt():
+    model = rb.Sequential([Dense(4, activation="tanh"), Dense(1, activation="sigmoid")], seed=3)
+    model.compile("adam", "binary_crossentropy")
+    draws = model._rng.bit_generator.state
+    with pytest.raises(ValueError, match=r"y: binary_crossentropy needs targets in \[0, 1\]"):
+        model.fit(X, Y + 2, verbose=0)
+    assert not model.built and model.input_shape is None
+    assert all(not layer.built and not layer.weights for layer in model.layers)
+    assert model._rng.bit_generator.state == draws
+    model.fit(X, Y, epochs=1, verbose=0)  # and it builds and trains as a fresh model does
+    twin = rb.Sequential([Dense(4, activation="tanh"), Dense(1, activation="sigmoid")], seed=3)
+    twin.compile("adam", "binary_crossentropy")
+    twin.fit(X, Y, epochs=1, verbose=0)
+    for a, b in zip(model.get_weights(), twin.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_categorical_targets_must_be_distributions_in_fit():
+    model = _model("categorical_crossentropy", 2, "softmax")
+    with pytest.raises(ValueError, match="y: categorical_crossentropy needs target rows that "
+                                         "sum to 1.* row 0 summing to 2"):
+        model.fit(X, np.ones((12, 2)), verbose=0)

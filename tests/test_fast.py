@@ -43,10 +43,9 @@ def _targets(kind, rows, units, seed=1):
         return rng.integers(0, units, rows)
     if kind == "onehot":
         return np.eye(units)[rng.integers(0, units, rows)]
-    if kind == "soft":  # probability rows, and rows that do not sum to 1
+    if kind == "soft":  # probability rows (fit refuses rows that do not sum to 1)
         y = rng.random((rows, units))
-        y[: rows // 2] /= y[: rows // 2].sum(axis=1, keepdims=True)
-        return y
+        return y / y.sum(axis=1, keepdims=True)
     if kind == "binary":
         return rng.integers(0, 2, (rows, units)).astype(float)
     return rng.normal(size=(rows, units))

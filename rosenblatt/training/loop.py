@@ -8,6 +8,7 @@ bad update is applied, with a message naming the epoch and batch.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -25,6 +26,19 @@ from rosenblatt.training.progress import ProgressLogger
 
 
 # --------------------------------------------------------------------------- input checks
+def check_batch_size(batch_size) -> None:
+    """None (the whole set at once) or an integer >= 1."""
+    if batch_size is not None and (not isinstance(batch_size, (int, np.integer))
+                                   or isinstance(batch_size, bool) or batch_size < 1):
+        raise ValueError(f"batch_size: expected an integer >= 1 or None, got {batch_size!r}")
+
+
+def check_samples(x: np.ndarray, name: str) -> None:
+    if len(x) == 0:
+        raise ValueError(f"{name}: expected at least one sample, got an array of shape "
+                         f"{x.shape}")
+
+
 def prepare_x(model, x, name: str = "x") -> np.ndarray:
     """x as a float array of the model's dtype, (n, *input_shape), building the model if needed."""
     if x is None:
@@ -35,6 +49,7 @@ def prepare_x(model, x, name: str = "x") -> np.ndarray:
         raise ValueError(f"{name}: expected an array of samples, got a single number")
     if x.ndim == 1:
         x = x.reshape(-1, 1)
+    check_samples(x, name)
     if not model.built:
         model.build(x.shape[1:])
     if tuple(x.shape[1:]) != tuple(model.input_shape):
@@ -83,6 +98,8 @@ def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x") -> np.ndarra
                 f"{name}: {loss.name} needs targets in [0, 1], got values from {y.min():g} to "
                 f"{y.max():g}" + (" (map labels {-1, 1} to {0, 1})" if y.min() == -1 else "")
             )
+    if isinstance(loss, losses.CategoricalCrossentropy):
+        losses.check_distribution_rows(y, name)
     return y.astype(model._dtype(), copy=False)
 
 
@@ -171,9 +188,7 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
         validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
     if model.optimizer is None:
         raise ValueError("fit: the model is not compiled; call compile(optimizer, loss) first")
-    if batch_size is not None and (not isinstance(batch_size, (int, np.integer))
-                                   or isinstance(batch_size, bool) or batch_size < 1):
-        raise ValueError(f"batch_size: expected an integer >= 1 or None, got {batch_size!r}")
+    check_batch_size(batch_size)
     for value, name in ((epochs, "epochs"), (initial_epoch, "initial_epoch")):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
             raise ValueError(f"{name}: expected an integer >= 0, got {value!r}")
@@ -182,8 +197,13 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
         verbose = 1
     if verbose not in (0, 1, 2):
         raise ValueError(f"verbose: expected 0, 1, 2 or 'auto', got {verbose!r}")
-    x = prepare_x(model, x)
-    y = prepare_y(model, y, len(x))
+    callbacks = _check_callbacks(callbacks)
+    with _unbuilt_if_refused(model):
+        x = prepare_x(model, x)
+        y = prepare_y(model, y, len(x))
+    if not model.trainable_weights:
+        raise ValueError(f"fit: the model {model.name!r} has no trainable weights (every layer "
+                         f"has trainable=False); there is nothing to train")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             got = describe(validation_data)
@@ -206,7 +226,7 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     steps = len(_batches(len(x), batch_size))
     history = callbacks_module.History()
     cbs = callbacks_module.CallbackList(
-        [*(callbacks or []), history, ProgressLogger(verbose)],
+        [*callbacks, history, ProgressLogger(verbose)],
         model=model, params={"epochs": epochs, "steps": steps, "verbose": verbose,
                              "samples": len(x), "batch_size": batch_size},
     )
@@ -222,6 +242,39 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     cbs.on_train_end()
     model.history = history
     return history
+
+
+def _check_callbacks(callbacks) -> list:
+    if callbacks is None:
+        return []
+    if not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"callbacks: expected a list of callbacks, got "
+                        f"{type(callbacks).__name__}" + ("; write callbacks=[...]" if isinstance(
+                            callbacks, callbacks_module.Callback) else ""))
+    for cb in callbacks:
+        if not isinstance(cb, callbacks_module.Callback):
+            raise TypeError(f"callbacks: expected Callback objects, got {type(cb).__name__}")
+    return list(callbacks)
+
+
+@contextlib.contextmanager
+def _unbuilt_if_refused(model):
+    """Checking the data may build the model (its input shape comes from x); if the data
+    is then refused, the model and its layers are put back as they were, unbuilt."""
+    if model.built:
+        yield
+        return
+    saved = [(obj, {k: list(v) if isinstance(v, list) else v for k, v in vars(obj).items()})
+             for obj in (model, *model.layers)]  # building appends to lists: copy them
+    state = model._rng.bit_generator.state
+    try:
+        yield
+    except BaseException:
+        for obj, attributes in saved:
+            obj.__dict__.clear()
+            obj.__dict__.update(attributes)
+        model._rng.bit_generator.state = state
+        raise
 
 
 @dataclass(frozen=True)
@@ -298,6 +351,7 @@ def evaluate(model, x, y, batch_size=None, return_dict=False, prepared=False):
     """Mean loss over all samples (plus regularization penalties) and the metrics."""
     if model.loss is None:
         raise ValueError("evaluate: the model is not compiled; call compile(optimizer, loss)")
+    check_batch_size(batch_size)
     if not prepared:
         x = prepare_x(model, x)
         y = prepare_y(model, y, len(x))
@@ -329,6 +383,7 @@ def predict(model, x, batch_size=None):
             f"predict: model {model.name!r} is not built: it has no weights yet. Give the first "
             f"layer input_shape / input_dim, call build(input_shape), or fit it first"
         )
+    check_batch_size(batch_size)
     arr = as_array(x, "x", dtype=model._dtype(), finite=False)
     shape = tuple(model.input_shape)
     # one sample: an array of the input shape, or a number for a one-feature model; a 1-D
@@ -343,6 +398,7 @@ def predict(model, x, batch_size=None):
             f"x: the model expects samples of shape {tuple(model.input_shape)}, got x of shape "
             f"{np.shape(x)}"
         )
+    check_samples(arr, "x")
     if len(arr) == 1:  # one sample: compiled loops when they apply (rosenblatt._rows)
         out = _rows.predict_row(model, arr[0])
         if out is not None:
