@@ -4,7 +4,7 @@
 activation, loss, reduction and regularizer it accepts is compared here with
 ``training.loss_and_gradient`` (the Tensor path), and its float64 gradient with central
 differences of its own loss. Every test runs twice: with the step's elementwise work in NumPy,
-and with the compiled loops of ``rosenblatt._kernels`` (skipped without numba), which the
+and with the compiled loops of ``rosenblatt.kernels`` (skipped without numba), which the
 size threshold would otherwise keep from these small models.
 """
 

@@ -222,7 +222,7 @@ def test_the_compiled_row_form_equals_the_activation_of_z_plus_b(dtype, bias, na
     z[5], z[6] = 60.0, -60.0  # sigmoid and softmax far out: nothing overflows
     expected = act.value(z + b if bias else z.copy())
     got = z.copy()
-    act.row_in_place(_loops())(got, b if bias else None)
+    act.row_in_place(_loops())(got, b if bias else got, bias)
     tol = 1e-6 if dtype == np.float32 else 1e-14
     np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
     assert got.dtype == dtype and np.isfinite(got).all()
@@ -235,8 +235,8 @@ def test_the_compiled_row_forms_keep_nan_like_numpy():
     for act in (activations.relu, activations.tanh, activations.sigmoid):
         z = np.array([1.0, np.nan, -2.0], np.float32)
         expected = act.value(z)
-        act.row_in_place(_loops())(z, None)
+        act.row_in_place(_loops())(z, z, False)
         np.testing.assert_array_equal(np.isnan(z), np.isnan(expected))
     z = np.array([1.0, np.nan, -2.0], np.float32)
-    activations.softmax_activation.row_in_place(_loops())(z, None)
+    activations.softmax_activation.row_in_place(_loops())(z, z, False)
     assert np.isnan(z).all()  # as NumPy's softmax of a row holding NaN

@@ -1,4 +1,4 @@
-"""Predicting one sample through compiled loops (``rosenblatt._rows``) gives the NumPy
+"""Predicting one sample through compiled loops (``rosenblatt._fast.rows``) gives the NumPy
 layers' outputs, checks its input as predict always does, and follows changes to the model.
 
 The reference is the model's own forward pass, layer by layer on tensors. The tests that need
@@ -104,8 +104,9 @@ def test_the_compiled_loops_do_the_work(compiled, monkeypatch):
     plan = _plan(model)
     layer, real = plan.dense[-1]
 
-    def broken(z, b):
-        return real(z, b) + 1
+    def broken(z, b, has_bias):
+        real(z, b, has_bias)
+        z += 1
 
     monkeypatch.setattr(plan, "dense", [*plan.dense[:-1], (layer, broken)])
     assert not np.allclose(model.predict(row), right)

@@ -37,9 +37,13 @@ class RowPlan:
         if not self.loops.all_finite(x):
             return None
         for layer, bias_activation in self.dense:
+            z = np.matmul(x, layer.kernel.data)
             bias = layer.bias
-            x = bias_activation(np.matmul(x, layer.kernel.data),
-                                None if bias is None else bias.data)
+            if bias is None:
+                bias_activation(z, z, False)
+            else:
+                bias_activation(z, bias.data, True)
+            x = z
         return x
 
 

@@ -36,11 +36,11 @@ def _kernels():
     global _module
     if _module is None:
         try:
-            from rosenblatt.kernels import numba_loops as _numba_kernels
+            from rosenblatt.kernels import numba_loops
         except ImportError:
             _module = False
         else:
-            _module = _numba_kernels
+            _module = numba_loops
     return _module
 
 

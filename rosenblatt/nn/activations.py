@@ -209,8 +209,8 @@ class Softmax:
         return z
 
     def row_in_place(self, loops):
-        """``row(z, b) -> softmax(z + b)`` in the one sample z (k,) by a compiled loop, or
-        None without ``loops`` (see :meth:`Activation.row_in_place`)."""
+        """``row(z, b, has_bias)``: z (k,) <- softmax(z + b) in the one sample z by a compiled
+        loop, or None without ``loops`` (see :meth:`Activation.row_in_place`)."""
         return _row_form(self.compiled, loops)
 
     def __call__(self, x) -> Tensor:

@@ -67,16 +67,9 @@ def _loop(loops, name):
 
 
 def _row_form(compiled, loops):
-    """``row(z, b) -> g(z + b)`` in z (k,) through a compiled loop, or None without one."""
-    kernel = _loop(loops, compiled.row)
-    if kernel is None:
-        return None
-
-    def row(z, b):
-        kernel(z, z if b is None else b, b is not None)
-        return z
-
-    return row
+    """The compiled loop ``row(z, b, has_bias)``: z (k,) <- g(z + b) in place (b is ignored
+    without ``has_bias``), or None without one."""
+    return _loop(loops, compiled.row)
 
 
 class Activation:
@@ -142,8 +135,8 @@ class Activation:
         )
 
     def row_in_place(self, loops):
-        """``row(z, b) -> g(z + b)`` computed in the one sample z (k,) by a compiled loop, or
-        None when ``loops`` is None or this activation has no compiled row form."""
+        """``row(z, b, has_bias)``: z (k,) <- g(z + b) in the one sample z by a compiled loop,
+        or None when ``loops`` is None or this activation has no compiled row form."""
         return _row_form(self.compiled, loops)
 
     def _numpy_forward(self, z, b, scratch):

@@ -399,7 +399,7 @@ def predict(model, x, batch_size=None):
             f"{np.shape(x)}"
         )
     check_samples(arr, "x")
-    if len(arr) == 1:  # one sample: compiled loops when they apply (rosenblatt._rows)
+    if len(arr) == 1:  # one sample: compiled loops when they apply (rosenblatt._fast.rows)
         out = _rows.predict_row(model, arr[0])
         if out is not None:
             return out if single else out[None]

@@ -31,7 +31,7 @@ class Adam(Optimizer):
     sqrt(1 - beta_2^t).
 
     For speed (ten in-place NumPy passes per step, or one compiled pass when numba is installed:
-    see ``rosenblatt._kernels``) the slots hold the undamped sums
+    see ``rosenblatt.kernels``) the slots hold the undamped sums
     m_sum = m / (1 - beta_1) and v_sum = v / (1 - beta_2), updated as m_sum <- beta_1 m_sum + g
     and v_sum <- beta_2 v_sum + g^2; with c1 = (1 - beta_1^t) / (1 - beta_1) and
     c2 = (1 - beta_2^t) / (1 - beta_2) the step is the same number as above:
