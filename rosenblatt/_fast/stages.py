@@ -93,17 +93,15 @@ class ActivationStage:
 
 @dataclass(frozen=True)
 class DropoutStage:
-    """Inverted dropout with the draws of ``Dropout.call``, in order, from ``rng``."""
+    """Inverted dropout with the layer's own factors (``Dropout.factors``) from ``rng``."""
 
     layer: Dropout
     rng: np.random.Generator
 
     def forward(self, h, store, work):
-        rate = self.layer.rate
-        if rate == 0.0:
+        if self.layer.rate == 0.0:
             return h, None
-        keep = self.rng.random(h.shape) >= rate
-        scale = keep.astype(h.dtype) / np.asarray(1 - rate, h.dtype)
+        scale = self.layer.factors(h.shape, h.dtype, self.rng)
         return h * scale, scale
 
     def backward(self, h, saved, g, store, work, need_input_grad):

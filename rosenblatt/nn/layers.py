@@ -302,8 +302,13 @@ class Dropout(Layer):
         if not training or self.rate == 0.0:
             return x
         rng = self._rng if self._rng is not None else current_rng()
-        keep = rng.random(x.shape) >= self.rate
-        return x * Tensor(keep.astype(x.dtype) / np.asarray(1 - self.rate, x.dtype))
+        return x * Tensor(self.factors(x.shape, x.dtype, rng))
+
+    def factors(self, shape, dtype, rng: np.random.Generator) -> np.ndarray:
+        """The factors of one training call: 0 where an input is dropped, 1 / (1 - rate)
+        elsewhere, from one draw of ``rng`` (every training path takes these)."""
+        keep = rng.random(shape) >= self.rate
+        return keep.astype(dtype) / np.asarray(1 - self.rate, dtype)
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate, "seed": self.seed}
