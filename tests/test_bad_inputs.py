@@ -353,3 +353,15 @@ def test_categorical_targets_must_be_distributions_in_fit():
     with pytest.raises(ValueError, match="y: categorical_crossentropy needs target rows that "
                                          "sum to 1.* row 0 summing to 2"):
         model.fit(X, np.ones((12, 2)), verbose=0)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda m: m.fit(X, Y, shuffle="yes", verbose=0), "shuffle: expected True or False"),
+    (lambda m: m.evaluate(X, Y, return_dict="y"), "return_dict: expected True or False"),
+])
+def test_flags_must_be_bools(call, match):
+    model = _trained()
+    before = _state(model)
+    with pytest.raises(TypeError, match=match):
+        call(model)
+    _assert_same_state(before, _state(model))

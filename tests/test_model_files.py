@@ -299,3 +299,63 @@ def test_any_mutation_of_the_json_gives_only_clear_errors(tmp_path, saved, data)
         rb.load_model(file)
     except (ValueError, TypeError):
         pass  # the library's clear error types; anything else fails the test
+
+
+def test_saving_through_a_symbolic_link_replaces_its_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "real.npz"
+    _model(seed=1).save(target)
+    link = tmp_path / "link.npz"
+    link.symlink_to(target)
+    second = _model(seed=2)
+    second.save(link)
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    np.testing.assert_array_equal(rb.load_model(target).get_weights()[0],
+                                  second.get_weights()[0])
+
+
+@pytest.mark.parametrize("special", ["fifo", "device"])
+def test_saving_onto_a_special_file_is_refused_and_leaves_it(tmp_path, special):
+    if special == "fifo":
+        path = tmp_path / "pipe"
+        os.mkfifo(path)
+    else:
+        path = Path("/dev/null")
+        if not path.exists():
+            pytest.skip("no /dev/null here")
+    model = _model()
+    with pytest.raises(ValueError, match="path: cannot save to .* not a regular file"):
+        model.save(path)
+    with pytest.raises(ValueError, match="not a regular file"):
+        model.save_weights(path)
+    assert not path.is_file() and path.exists()
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda m: m.save(None), "path: expected a file path"),
+    (lambda m: m.save(""), "path: expected a file path .* got str ''"),
+    (lambda m: m.save(5), "path: expected a file path .* got int"),
+    (lambda m: m.save("x.npz", include_optimizer="no"), "include_optimizer: expected True"),
+    (lambda m: rb.load_model(5), "path: expected a file path .* got int"),
+    (lambda m: rb.load_model(None), "path: expected a file path"),
+    (lambda m: rb.load_model("x.npz", compile="x"), "compile: expected True or False"),
+])
+def test_bad_paths_and_flags_are_type_errors(call, match, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(TypeError, match=match):
+        call(_model())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_weights_that_do_not_fit_in_float32_are_refused_by_set_weights_and_load(tmp_path, saved):
+    model = _model()
+    before = model.get_weights()
+    huge = [w.astype(np.float64) for w in before]
+    huge[0][0, 0] = 1e300
+    with pytest.raises(ValueError, match="do not fit in the weight's float32"):
+        model.set_weights(huge)
+    for a, b in zip(model.get_weights(), before, strict=True):
+        np.testing.assert_array_equal(a, b)
+    arrays = dict(saved[1])
+    arrays["weight/0"] = huge[0]
+    with pytest.raises(ModelFileError, match="do not fit in the weight's float32"):
+        rb.load_model(_npz(tmp_path / "huge.npz", arrays))

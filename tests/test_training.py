@@ -732,3 +732,25 @@ def test_one_epoch_of_sgd_equals_pytorch():
     expected = [net[0].weight.T, net[0].bias, net[2].weight.T, net[2].bias]
     for got, want in zip(model.get_weights(), expected, strict=True):
         np.testing.assert_allclose(got, want.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_weights_that_turn_non_finite_go_back_to_the_epoch_start(fast, monkeypatch):
+    """A learning rate of 1e300 (inf in float32) sends the weights to NaN or inf in the first
+    step; fit stops and the model keeps the weights (and optimizer state) it had at that
+    epoch's start."""
+    monkeypatch.setattr(_fast, "ENABLED", fast)
+    x = np.random.default_rng(0).normal(size=(64, 3))
+    y = x @ np.array([1.0, -2.0, 0.5])
+    model = rb.Sequential([Dense(1, input_dim=3)], seed=0)
+    model.compile(SGD(learning_rate=0.01), "mse")
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)  # a first, finite epoch
+    start = model.get_weights()
+    state = model.optimizer.get_state()
+    model.optimizer.learning_rate = 1e300
+    history = model.fit(x, y, epochs=3, batch_size=8, verbose=0)
+    assert "back to those at the start of epoch 1" in history.stop_reason
+    for got, want in zip(model.get_weights(), start, strict=True):
+        np.testing.assert_array_equal(got, want)
+    assert int(model.optimizer.get_state()["iterations"]) == int(state["iterations"])
+    assert np.isfinite(model.predict(x)).all()

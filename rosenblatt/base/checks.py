@@ -105,8 +105,9 @@ def check_bool(value, name: str) -> bool:
 
 def check_weights(values, weights, owner: str, noun: str = "arrays",
                   got: str = "") -> list[np.ndarray]:
-    """``values`` as arrays for ``weights`` (tensors), after checking all of them: their count,
-    each one's shape, a real number type and finite entries. Nothing is written here, so a
+    """``values`` as arrays of the weights' types for ``weights`` (tensors), after checking all
+    of them: their count, each one's shape, a real number type and finite entries, also once
+    cast (1e300 does not fit in float32). Nothing is written here, so a
     caller that writes only after this returns changes nothing when a check fails."""
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
         raise TypeError(f"{owner}: expected a list of {len(weights)} arrays, got "
@@ -123,7 +124,12 @@ def check_weights(values, weights, owner: str, noun: str = "arrays",
         if arr.shape != w.data.shape:
             raise ValueError(f"{name} has shape {w.data.shape}, got {got}{arr.shape}")
         check_finite(arr, name)
-        arrays.append(arr)
+        with np.errstate(over="ignore"):
+            cast = arr.astype(w.data.dtype, copy=False)
+        if cast.dtype.kind == "f" and not np.isfinite(cast).all():
+            raise ValueError(f"{name}: values up to {np.abs(arr).max():g} do not fit in the "
+                             f"weight's {cast.dtype} (largest {np.finfo(cast.dtype).max:g})")
+        arrays.append(cast)
     return arrays
 
 

@@ -6,6 +6,7 @@ built-in model and layer classes can be made from it, so loading never runs code
 
 from __future__ import annotations
 
+from rosenblatt.base.checks import check_bool
 from rosenblatt.models import saving
 from rosenblatt.models.model import Model
 from rosenblatt.models.sequential import Sequential
@@ -20,6 +21,7 @@ def load_model(path, compile: bool = True):  # noqa: A002
     Every array's declared shape is checked against the architecture before it is read; any
     damage gives a :class:`~rosenblatt.models.saving.ModelFileError` naming what is wrong.
     """
+    compile = check_bool(compile, "compile")
     archive = saving.read(path)
     config = archive.config
     if config.get("weights_only"):

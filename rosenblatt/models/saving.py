@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rosenblatt.base.checks import check_bool
 from rosenblatt.nn import losses, optimizers
 
 FORMAT = "rosenblatt-model"
@@ -70,14 +71,35 @@ def _json_default(value):
     raise TypeError(f"cannot store {type(value).__name__} in a model file")
 
 
-def _write(path, arrays: dict) -> None:
-    """Write ``arrays`` as an ``.npz`` archive to ``path`` atomically (see the module's text)."""
-    path = Path(path)
-    directory = path.parent
-    if not directory.is_dir():
-        raise FileNotFoundError(f"cannot save to {path}: directory {directory} does not exist")
+def file_path(path, name: str = "path") -> Path:
+    """``path`` (a str or os.PathLike) as a Path, or a TypeError naming ``name``."""
+    if not isinstance(path, (str, os.PathLike)) or (isinstance(path, str) and not path):
+        raise TypeError(f"{name}: expected a file path (a non-empty str or os.PathLike), got "
+                        f"{type(path).__name__}" + (" ''" if path == "" else ""))
+    return Path(path)
+
+
+def writable_target(path) -> Path:
+    """The regular file a save writes, checked before any work: a symbolic link is followed
+    (the link stays, its target is replaced), its directory must exist, and an existing
+    target must be a regular file (not a directory, a device or a FIFO)."""
+    path = file_path(path).resolve()
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist")
     if path.is_dir():
         raise IsADirectoryError(f"cannot save to {path}: it is a directory")
+    if path.exists() and not path.is_file():
+        raise ValueError(f"path: cannot save to {path}: it exists and is not a regular file "
+                         "(a device, a FIFO or a socket)")
+    if not os.access(path.parent, os.W_OK):
+        raise PermissionError(f"cannot save to {path}: directory {path.parent} is not writable")
+    return path
+
+
+def _write(path, arrays: dict) -> None:
+    """Write ``arrays`` as an ``.npz`` archive to ``path`` atomically (see the module's text)."""
+    path = writable_target(path)
+    directory = path.parent
     handle = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{path.name}.", suffix=".tmp",
                                          delete=False)
     try:
@@ -93,6 +115,8 @@ def _write(path, arrays: dict) -> None:
 
 def save_model(model, path, include_optimizer: bool = True) -> None:
     """Write ``model`` to ``path``: JSON architecture, weights, optimizer state."""
+    include_optimizer = check_bool(include_optimizer, "include_optimizer")
+    writable_target(path)
     if not model.built:
         raise ValueError(f"save: model {model.name!r} has no weights yet; build or fit it first")
     config = _describe_config(model, include_optimizer)
@@ -110,7 +134,7 @@ class Archive:
     after its declared type and shape have been checked."""
 
     def __init__(self, path):
-        self.path = Path(path)
+        self.path = file_path(path)
         if not self.path.exists():
             raise FileNotFoundError(f"no model file at {self.path}")
         if not zipfile.is_zipfile(self.path):  # else numpy would try, and refuse, to unpickle

@@ -8,7 +8,6 @@ bad update is applied, with a message naming the epoch and batch.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -19,88 +18,24 @@ import numpy as np
 from rosenblatt._fast import rows as _rows
 from rosenblatt._fast import step as _fast
 from rosenblatt.autodiff.tensor import Tensor, no_grad
-from rosenblatt.base.checks import as_array, check_finite, check_in_range, describe
-from rosenblatt.nn import fused, losses
+from rosenblatt.base.checks import (
+    as_array,
+    check_bool,
+    check_finite,
+    check_in_range,
+    describe,
+)
+from rosenblatt.nn import fused
 from rosenblatt.training import callbacks as callbacks_module
+from rosenblatt.training.inputs import (
+    check_batch_size,
+    check_callbacks,
+    check_samples,
+    prepare_x,
+    prepare_y,
+    unbuilt_if_refused,
+)
 from rosenblatt.training.progress import ProgressLogger
-
-
-# --------------------------------------------------------------------------- input checks
-def check_batch_size(batch_size) -> None:
-    """None (the whole set at once) or an integer >= 1."""
-    if batch_size is not None and (not isinstance(batch_size, (int, np.integer))
-                                   or isinstance(batch_size, bool) or batch_size < 1):
-        raise ValueError(f"batch_size: expected an integer >= 1 or None, got {batch_size!r}")
-
-
-def check_samples(x: np.ndarray, name: str) -> None:
-    if len(x) == 0:
-        raise ValueError(f"{name}: expected at least one sample, got an array of shape "
-                         f"{x.shape}")
-
-
-def prepare_x(model, x, name: str = "x") -> np.ndarray:
-    """x as a float array of the model's dtype, (n, *input_shape), building the model if needed."""
-    if x is None:
-        raise ValueError(f"{name}: expected an array of inputs, got None")
-    dtype = model._dtype() if model.layers else np.float32
-    x = as_array(x, name, dtype=dtype)
-    if x.ndim == 0:
-        raise ValueError(f"{name}: expected an array of samples, got a single number")
-    if x.ndim == 1:
-        x = x.reshape(-1, 1)
-    check_samples(x, name)
-    if not model.built:
-        model.build(x.shape[1:])
-    if tuple(x.shape[1:]) != tuple(model.input_shape):
-        raise ValueError(
-            f"{name}: the model expects samples of shape {tuple(model.input_shape)} "
-            f"({int(np.prod(model.input_shape))} features), got {name} of shape {x.shape}"
-        )
-    return np.ascontiguousarray(x)
-
-
-def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x") -> np.ndarray:
-    """y checked against the loss and the output layer: lengths, shapes and label ranges."""
-    y = as_array(y, name)
-    if y.ndim == 0 or len(y) != n:
-        raise ValueError(f"{x_name} and {name} must have the same number of samples, got "
-                         f"{x_name} with {n} and {name} of shape {y.shape}")
-    out = model.output_shape
-    loss = model.loss
-    if isinstance(loss, losses.SparseCategoricalCrossentropy):
-        k = out[-1]
-        labels = y.reshape(-1) if y.ndim == 2 and y.shape[1] == 1 else y
-        if labels.ndim != 1:
-            raise ValueError(f"{name}: sparse labels must have shape ({n},), got {y.shape}")
-        if not np.all(labels == np.round(labels)):
-            raise ValueError(f"{name}: sparse categorical labels must be integers")
-        if labels.min() < 0 or labels.max() >= k:
-            raise ValueError(
-                f"{name}: class labels must be in [0, {k - 1}] for an output layer of {k} units, "
-                f"got labels from {labels.min():g} to {labels.max():g}"
-            )
-        return labels.astype(np.int64)
-    if y.ndim == 1 and out[-1] == 1 and len(out) == 2:
-        y = y.reshape(-1, 1)  # one target per sample for a one-unit output: a column
-    if tuple(y.shape[1:]) != tuple(out[1:]):
-        hint = ""
-        if isinstance(loss, losses.CategoricalCrossentropy) and y.ndim == 1:
-            hint = ("; categorical_crossentropy needs one-hot rows: use "
-                    "loss='sparse_categorical_crossentropy' for integer labels")
-        raise ValueError(
-            f"{name} of shape {y.shape} does not match the model's output of shape "
-            f"(n, {', '.join(map(str, out[1:]))}){hint}"
-        )
-    if isinstance(loss, (losses.BinaryCrossentropy, losses.CategoricalCrossentropy)):
-        if y.min() < 0 or y.max() > 1:
-            raise ValueError(
-                f"{name}: {loss.name} needs targets in [0, 1], got values from {y.min():g} to "
-                f"{y.max():g}" + (" (map labels {-1, 1} to {0, 1})" if y.min() == -1 else "")
-            )
-    if isinstance(loss, losses.CategoricalCrossentropy):
-        losses.check_distribution_rows(y, name)
-    return y.astype(model._dtype(), copy=False)
 
 
 # --------------------------------------------------------------------------- one step
@@ -189,6 +124,7 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     if model.optimizer is None:
         raise ValueError("fit: the model is not compiled; call compile(optimizer, loss) first")
     check_batch_size(batch_size)
+    shuffle = check_bool(shuffle, "shuffle")
     for value, name in ((epochs, "epochs"), (initial_epoch, "initial_epoch")):
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0:
             raise ValueError(f"{name}: expected an integer >= 0, got {value!r}")
@@ -197,8 +133,8 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
         verbose = 1
     if verbose not in (0, 1, 2):
         raise ValueError(f"verbose: expected 0, 1, 2 or 'auto', got {verbose!r}")
-    callbacks = _check_callbacks(callbacks)
-    with _unbuilt_if_refused(model):
+    callbacks = check_callbacks(callbacks)
+    with unbuilt_if_refused(model):
         x = prepare_x(model, x)
         y = prepare_y(model, y, len(x))
     if not model.trainable_weights:
@@ -244,39 +180,6 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     return history
 
 
-def _check_callbacks(callbacks) -> list:
-    if callbacks is None:
-        return []
-    if not isinstance(callbacks, (list, tuple)):
-        raise TypeError(f"callbacks: expected a list of callbacks, got "
-                        f"{type(callbacks).__name__}" + ("; write callbacks=[...]" if isinstance(
-                            callbacks, callbacks_module.Callback) else ""))
-    for cb in callbacks:
-        if not isinstance(cb, callbacks_module.Callback):
-            raise TypeError(f"callbacks: expected Callback objects, got {type(cb).__name__}")
-    return list(callbacks)
-
-
-@contextlib.contextmanager
-def _unbuilt_if_refused(model):
-    """Checking the data may build the model (its input shape comes from x); if the data
-    is then refused, the model and its layers are put back as they were, unbuilt."""
-    if model.built:
-        yield
-        return
-    saved = [(obj, {k: list(v) if isinstance(v, list) else v for k, v in vars(obj).items()})
-             for obj in (model, *model.layers)]  # building appends to lists: copy them
-    state = model._rng.bit_generator.state
-    try:
-        yield
-    except BaseException:
-        for obj, attributes in saved:
-            obj.__dict__.clear()
-            obj.__dict__.update(attributes)
-        model._rng.bit_generator.state = state
-        raise
-
-
 @dataclass(frozen=True)
 class _Run:
     """What the epochs of one fit run on: the prepared data, the schedule, the callbacks and
@@ -296,11 +199,18 @@ class _Run:
 
 
 def _epochs(model, run: _Run):
-    """The epochs of fit: batches, steps, metrics, validation and the callbacks' hooks."""
+    """The epochs of fit: batches, steps, metrics, validation and the callbacks' hooks.
+
+    A loss that turns NaN or inf stops training before that update, and so do weights that
+    turn NaN or inf in an epoch's last step; weights that hold NaN or inf then go back, with
+    the optimizer's state, to those at the start of the epoch, whose loss was finite: a
+    model never keeps non-finite weights, for one copy per epoch and nothing per step.
+    """
     theta, grad = model.flat_parameters()
     x, y, cbs = run.x, run.y, run.callbacks
     for epoch in range(run.initial_epoch, run.epochs):
         cbs.on_epoch_begin(epoch)
+        safe = _Safe(theta.copy(), model.optimizer.get_state())
         order = model._rng.permutation(len(x)) if run.shuffle else None
         for metric in model.compiled_metrics:
             metric.reset_state()
@@ -318,6 +228,7 @@ def _epochs(model, run: _Run):
                 model.stop_reason = (
                     f"the loss became {loss} at epoch {epoch + 1}, batch {batch + 1}; training "
                     f"stopped before that update (try a smaller learning rate)"
+                    + safe.restore_unless_finite(model, theta, epoch)
                 )
                 break
             model.optimizer.apply([theta], [grad])
@@ -334,6 +245,12 @@ def _epochs(model, run: _Run):
                 break
         if seen == 0:
             break
+        if not model.stop_training:
+            back = safe.restore_unless_finite(model, theta, epoch)
+            if back:
+                model.stop_training = True
+                model.stop_reason = (f"the weights became NaN or inf in epoch {epoch + 1}; "
+                                     f"training stopped (try a smaller learning rate){back}")
         logs = {"loss": loss_sum / seen}
         for metric in model.compiled_metrics:
             logs[metric.name] = float(metric.result())
@@ -346,12 +263,40 @@ def _epochs(model, run: _Run):
             break
 
 
+@dataclass(frozen=True)
+class _Safe:
+    """The weights and the optimizer's state at the start of an epoch."""
+
+    theta: np.ndarray
+    optimizer_state: dict
+
+    def restore_unless_finite(self, model, theta: np.ndarray, epoch: int) -> str:
+        """Put the saved weights and state back when ``theta`` holds NaN or inf; what was
+        done, for the stop reason ('' when the weights are finite and stay)."""
+        if _finite(theta):
+            return ""
+        np.copyto(theta, self.theta)
+        model.optimizer.set_state(self.optimizer_state)
+        return (f"; the weights had turned NaN or inf and are back to those at the start of "
+                f"epoch {epoch + 1}")
+
+
+def _finite(theta: np.ndarray) -> bool:
+    """Whether every parameter is finite, in one BLAS pass (a finite sum of squares proves it;
+    an overflowing one is checked entry by entry)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if math.isfinite(float(np.dot(theta, theta))):
+            return True
+    return bool(np.isfinite(theta).all())
+
+
 # --------------------------------------------------------------------------- evaluate, predict
 def evaluate(model, x, y, batch_size=None, return_dict=False, prepared=False):
     """Mean loss over all samples (plus regularization penalties) and the metrics."""
     if model.loss is None:
         raise ValueError("evaluate: the model is not compiled; call compile(optimizer, loss)")
     check_batch_size(batch_size)
+    return_dict = check_bool(return_dict, "return_dict")
     if not prepared:
         x = prepare_x(model, x)
         y = prepare_y(model, y, len(x))
