@@ -2,8 +2,11 @@
 
 Arithmetic broadcasts like NumPy; the gradient of a broadcast input is summed back to the input's
 shape in one place, :func:`unbroadcast`. Non-tensor operands (numbers, arrays) are constants in
-the tensor operand's dtype. Every primitive is checked against central differences in float64
-in ``tests/test_ops.py``.
+the tensor operand's dtype; anything else (None, a string) is a TypeError. Every primitive is
+checked against central differences in float64 in ``tests/test_ops.py``.
+
+The values follow IEEE floats, as in NumPy and PyTorch: x / 0 gives inf (or nan for 0 / 0) and
+exp of a large number overflows to inf, without an error; fit stops on a loss that is not finite.
 
 >>> from rosenblatt import Tensor
 >>> x = Tensor([[1.0, 2.0]], requires_grad=True)
@@ -15,10 +18,12 @@ array([[7., 7.]], dtype=float32)
 from __future__ import annotations
 
 import builtins
+import numbers
 
 import numpy as np
 
 from rosenblatt.autodiff.tensor import Tensor
+from rosenblatt.base.checks import describe
 
 
 def unbroadcast(g: np.ndarray, shape: tuple, dtype=None) -> np.ndarray:
@@ -35,19 +40,35 @@ def unbroadcast(g: np.ndarray, shape: tuple, dtype=None) -> np.ndarray:
     return g
 
 
-def _pair(a, b) -> tuple[Tensor, Tensor]:
+def _pair(a, b, op: str = "operand") -> tuple[Tensor, Tensor]:
     """Lift a non-tensor operand to a constant tensor of the other operand's dtype."""
     if not isinstance(a, Tensor):
-        a = Tensor(np.asarray(a, dtype=b.data.dtype))
+        a = Tensor(_constant(a, op, b.data.dtype))
     if not isinstance(b, Tensor):
-        b = Tensor(np.asarray(b, dtype=a.data.dtype))
+        b = Tensor(_constant(b, op, a.data.dtype))
     return a, b
+
+
+def _constant(value, op: str, dtype) -> np.ndarray:
+    """A number or array operand as an array of ``dtype``; TypeError naming ``op`` else."""
+    if isinstance(value, numbers.Real):
+        return np.asarray(value, dtype=dtype)
+    kind = "?"
+    if value is not None and not isinstance(value, (str, bytes)):
+        try:
+            kind = np.asarray(value).dtype.kind
+        except ValueError:  # ragged nested sequences
+            pass
+    if kind not in "biuf":
+        raise TypeError(f"{op}: expected a number, an array of numbers or a Tensor, got "
+                        f"{describe(value)}")
+    return np.asarray(value, dtype=dtype)
 
 
 # --------------------------------------------------------------------------- arithmetic
 def add(a, b) -> Tensor:
     """Elementwise a + b (broadcasting). d/da = 1, d/db = 1."""
-    a, b = _pair(a, b)
+    a, b = _pair(a, b, "add")
     sa, sb = a.data.shape, b.data.shape
     da, db = a.data.dtype, b.data.dtype
 
@@ -59,7 +80,7 @@ def add(a, b) -> Tensor:
 
 def sub(a, b) -> Tensor:
     """Elementwise a - b. d/da = 1, d/db = -1."""
-    a, b = _pair(a, b)
+    a, b = _pair(a, b, "sub")
     sa, sb = a.data.shape, b.data.shape
     da, db = a.data.dtype, b.data.dtype
 
@@ -71,7 +92,7 @@ def sub(a, b) -> Tensor:
 
 def mul(a, b) -> Tensor:
     """Elementwise a * b. d/da = b, d/db = a."""
-    a, b = _pair(a, b)
+    a, b = _pair(a, b, "mul")
 
     def vjp(g):
         ga = unbroadcast(g * b.data, a.data.shape, a.data.dtype) if a.requires_grad else None
@@ -82,8 +103,8 @@ def mul(a, b) -> Tensor:
 
 
 def div(a, b) -> Tensor:
-    """Elementwise a / b. d/da = 1/b, d/db = -a/b^2."""
-    a, b = _pair(a, b)
+    """Elementwise a / b. d/da = 1/b, d/db = -a/b^2 (a / 0 is inf, as in NumPy)."""
+    a, b = _pair(a, b, "div")
     out = a.data / b.data
 
     def vjp(g):
@@ -103,7 +124,7 @@ def neg(a: Tensor) -> Tensor:
 
 def power(a, b) -> Tensor:
     """Elementwise a ** b. d/da = b a^(b-1); d/db = a^b ln a (for a > 0)."""
-    a, b = _pair(a, b)
+    a, b = _pair(a, b, "power: exponent" if isinstance(a, Tensor) else "power: base")
     out = a.data**b.data
 
     def vjp(g):
@@ -125,7 +146,7 @@ def matmul(a, b) -> Tensor:
     Backward: dL/da = g @ b^T, dL/db = a^T @ g (summed over broadcast batch axes). 1-D
     operands are treated as a row (left) or column (right) vector as NumPy does.
     """
-    a, b = _pair(a, b)
+    a, b = _pair(a, b, "matmul")
     if a.data.ndim == 0 or b.data.ndim == 0:
         raise ValueError(
             f"matmul: operands must be at least 1-D, got shapes {a.data.shape} and {b.data.shape}"
@@ -156,11 +177,17 @@ def matmul(a, b) -> Tensor:
 def _norm_axis(axis, ndim: int):
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
+    if not isinstance(axes, (tuple, list)) or not builtins.all(
+            isinstance(ax, (int, np.integer)) and not isinstance(ax, bool) for ax in axes):
+        raise TypeError(f"axis: expected None, an int or a tuple of ints, got {describe(axis)}")
     for ax in axes:
         if not -builtins.max(ndim, 1) <= ax < builtins.max(ndim, 1):  # 0-d: 0, -1 (PyTorch)
             raise ValueError(f"axis {ax} is out of range for a tensor with {ndim} dimensions")
-    return tuple(sorted(ax % ndim for ax in axes)) if ndim else ()
+    normalized = tuple(sorted(ax % ndim for ax in axes)) if ndim else ()
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"axis: expected distinct axes, got {tuple(axes)}")
+    return normalized
 
 
 def _expand(g: np.ndarray, axes: tuple, keepdims: bool) -> np.ndarray:
@@ -274,7 +301,7 @@ def minimum(a, b) -> Tensor:
 
 
 def _select(a, b, wins, op: str) -> Tensor:
-    a, b = _pair(a, b)
+    a, b = _pair(a, b, op)
     out = np.where(wins(a.data, b.data), a.data, b.data)
 
     def vjp(g):
@@ -290,7 +317,7 @@ def _select(a, b, wins, op: str) -> Tensor:
 def where(condition, a, b) -> Tensor:
     """``a`` where ``condition`` holds, else ``b`` (broadcasting); gradients follow the choice."""
     cond = np.asarray(condition.data if isinstance(condition, Tensor) else condition, dtype=bool)
-    a, b = _pair(a, b)
+    a, b = _pair(a, b, "where")
     out = np.where(cond, a.data, b.data)
 
     def vjp(g):
@@ -305,6 +332,10 @@ def where(condition, a, b) -> Tensor:
 def clip(a, low, high) -> Tensor:
     """Clamp ``a`` to [low, high] (either may be None); gradient 1 inside, 0 where clipped."""
     a = a if isinstance(a, Tensor) else Tensor(a)
+    for bound, name in ((low, "low"), (high, "high")):
+        if bound is not None and (not isinstance(bound, numbers.Real) or isinstance(bound, bool)
+                                  or bound != bound):
+            raise ValueError(f"clip: {name}: expected None or a number (not NaN), got {bound!r}")
     if low is not None and high is not None and low > high:
         raise ValueError(f"clip: low must be <= high, got low={low}, high={high}")
     out = np.clip(a.data, low, high)

@@ -20,7 +20,7 @@ import threading
 
 import numpy as np
 
-from rosenblatt.base.checks import describe
+from rosenblatt.base.checks import as_array, check_bool, describe
 from rosenblatt.base.topology import topological_order
 
 _FLOAT_DTYPES = {"float32": np.float32, "float64": np.float64}
@@ -76,10 +76,22 @@ def resolve_dtype(dtype):
     return resolved
 
 
+class BackwardError(ValueError, RuntimeError):
+    """``backward()`` called where it cannot run: a ValueError, and a RuntimeError as in
+    PyTorch."""
+
+
 def _to_array(data, dtype) -> np.ndarray:
     if isinstance(data, Tensor):
         data = data.data
-    if isinstance(data, (str, bytes)) or np.asarray(data).dtype.kind not in "biuf":
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"Tensor: expected numbers or an array of numbers, got {describe(data)}")
+    try:
+        kind = np.asarray(data).dtype.kind
+    except ValueError as exc:  # ragged nested sequences
+        raise TypeError("Tensor: data: expected numbers or an array of numbers, got a ragged "
+                        "sequence (rows of different lengths)") from exc
+    if kind not in "biuf":
         raise TypeError(f"Tensor: expected numbers or an array of numbers, got {describe(data)}")
     if dtype is None and isinstance(data, (np.ndarray, np.floating)):
         if data.dtype in (np.float32, np.float64):
@@ -110,7 +122,7 @@ class Tensor:
     def __init__(self, data, requires_grad: bool = False, dtype=None):
         self.data = _to_array(data, dtype)
         self.grad = None
-        self.requires_grad = bool(requires_grad)
+        self.requires_grad = check_bool(requires_grad, "requires_grad")
         self.name = None
         self.logits = None
         self._parents = ()
@@ -161,25 +173,30 @@ class Tensor:
 
         ``grad`` seeds the walk; it may be omitted only for a single-element tensor (dL/dL = 1).
         Gradients accumulate across calls, like PyTorch; call ``zero_grad()`` to reset.
+        A call that cannot run raises :class:`BackwardError` (a ValueError).
         """
         if not self.requires_grad:
-            raise RuntimeError(
+            raise BackwardError(
                 "backward(): this tensor does not require a gradient (no input had "
                 "requires_grad=True, or it was computed under no_grad())"
             )
         if grad is None:
             if self.data.size != 1:
-                raise RuntimeError(
+                raise BackwardError(
                     f"backward(): a gradient argument is needed for a non-scalar tensor of shape "
                     f"{self.data.shape}; call .sum() first or pass grad of that shape"
                 )
             seed = np.ones_like(self.data)
         else:
-            seed = np.asarray(grad.data if isinstance(grad, Tensor) else grad, self.data.dtype)
+            seed = as_array(grad.data if isinstance(grad, Tensor) else grad, "backward(): grad",
+                            finite=False)
             if seed.shape != self.data.shape:
-                raise ValueError(
+                raise BackwardError(
                     f"backward(): grad has shape {seed.shape}, expected {self.data.shape}"
                 )
+            if not np.isfinite(seed).all():
+                raise BackwardError("backward(): grad: expected finite numbers, got NaN or inf")
+            seed = seed.astype(self.data.dtype)
         order = self._topological_order()
         grads = {id(self): seed}
         for node in order:
@@ -254,7 +271,13 @@ class Tensor:
         return bool(self.data)
 
     def __float__(self) -> float:
+        self._check_one_element("float()")
         return float(self.data)
+
+    def _check_one_element(self, what: str) -> None:
+        if self.data.size != 1:
+            raise TypeError(f"{what}: expected a tensor with one element, got shape "
+                            f"{self.data.shape}; reduce it first (e.g. .sum()) or index it")
 
     __hash__ = object.__hash__
 

@@ -24,6 +24,7 @@ import numbers
 
 import numpy as np
 
+from rosenblatt.base import limits
 from rosenblatt.base.checks import check_choice, check_positive, describe
 from rosenblatt.base.registry import Configurable, Registry
 
@@ -52,7 +53,9 @@ def _check_shape(shape) -> tuple[int, ...]:
         raise TypeError(f"shape: expected an int or a tuple of ints, got {describe(shape)}")
     if any(d <= 0 for d in dims):
         raise ValueError(f"shape: expected every dimension > 0, got {tuple(dims)}")
-    return tuple(int(d) for d in dims)
+    dims = tuple(int(d) for d in dims)
+    limits.check_weight_entries(dims, "shape: a weight")
+    return dims
 
 
 def _check_dtype(dtype) -> np.dtype:
@@ -78,12 +81,14 @@ class Initializer(Configurable):
     arguments in ``_config_keys``.
 
     Args (of a call):
-        shape: int or tuple of ints > 0, e.g. (fan_in, fan_out) for a Dense kernel.
+        shape: int or tuple of ints > 0, e.g. (fan_in, fan_out) for a Dense kernel, of at
+            most ``rosenblatt.layers.MAX_WEIGHT_ENTRIES`` entries.
         dtype: a float dtype (default float32).
         rng: None (use the initializer's own seed) or a numpy.random.Generator to draw from.
 
     Returns:
-        an ndarray of ``shape`` and ``dtype``.
+        an ndarray of ``shape`` and ``dtype``, of finite numbers: parameters whose sample
+        overflows (say N(0, 1e308^2)) raise ValueError.
 
     >>> GlorotUniform(seed=0)((2, 3), dtype="float64").dtype
     dtype('float64')
@@ -95,7 +100,15 @@ class Initializer(Configurable):
         shape, dtype = _check_shape(shape), _check_dtype(dtype)
         if rng is not None and not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng: expected None or a numpy.random.Generator, got {describe(rng)}")
-        return np.asarray(self._sample(shape, rng), dtype=dtype)
+        with np.errstate(over="ignore", invalid="ignore"):
+            values = np.asarray(self._sample(shape, rng), dtype=dtype)
+        if not np.isfinite(values).all():
+            names = [k for k in self._config_keys if isinstance(getattr(self, k), float)]
+            raise ValueError(
+                f"{', '.join(names) or 'parameters'}: expected values that give finite weights "
+                f"in {dtype}, got {self!r}, whose weights overflow"
+            )
+        return values
 
     def _sample(self, shape: tuple[int, ...], rng) -> np.ndarray:
         raise NotImplementedError
@@ -191,6 +204,9 @@ class RandomUniform(_Random):
         self.maxval = _check_number(maxval, "maxval")
         if self.minval >= self.maxval:
             raise ValueError(f"minval, maxval: expected minval < maxval, got {minval}, {maxval}")
+        if not math.isfinite(self.maxval - self.minval):
+            raise ValueError(f"minval, maxval: expected a range maxval - minval that is a finite "
+                             f"float, got {minval}, {maxval}")
 
     def _draw(self, shape, rng):
         return rng.uniform(self.minval, self.maxval, size=shape)

@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import numbers
 import re
+import sys
 import threading
 
 import numpy as np
 
 from rosenblatt.autodiff.tensor import Tensor, as_tensor, resolve_dtype
+from rosenblatt.base import limits
 from rosenblatt.base.checks import check_bool, check_positive, check_weights, describe
 from rosenblatt.base.random import global_rng, make_rng
 from rosenblatt.nn import activations, fused, initializers, regularizers
 from rosenblatt.nn.symbolic import SymbolicTensor
 
-# The most entries one weight may have (2^27: 512 MiB in float32). A layer configured for more
-# (say Dense(200_000) on 100,000 inputs) is refused before anything is allocated; raise it
-# (rosenblatt.layers.MAX_WEIGHT_ENTRIES = ...) to build larger layers on purpose.
-MAX_WEIGHT_ENTRIES = 1 << 27
+# The most entries one weight may have is rosenblatt.base.limits.MAX_WEIGHT_ENTRIES, which the
+# initializers check too; this module's MAX_WEIGHT_ENTRIES reads and sets that one value.
+sys.modules[__name__].__class__ = limits.LimitAlias
 
 _context = threading.local()
 _name_counts: dict[str, int] = {}
@@ -114,13 +115,7 @@ class Layer:
     def add_weight(self, name, shape, initializer, rng, regularizer=None) -> Tensor:
         """Create a weight tensor from an initializer; registers it with its regularizer."""
         init = initializers.get(initializer)
-        entries = int(np.prod(shape, dtype=object))
-        if entries > MAX_WEIGHT_ENTRIES:
-            raise ValueError(
-                f"layer {self.name!r}: its {name} of shape {tuple(shape)} would have {entries:,} "
-                f"entries, more than rosenblatt.layers.MAX_WEIGHT_ENTRIES = "
-                f"{MAX_WEIGHT_ENTRIES:,}; raise that limit to build it on purpose"
-            )
+        limits.check_weight_entries(shape, f"layer {self.name!r}: its {name}")
         value = np.asarray(init(tuple(shape), dtype=self.dtype, rng=rng), dtype=self.dtype)
         weight = Tensor(value, requires_grad=True)
         weight.name = f"{self.name}/{name}"

@@ -4,6 +4,11 @@ Function form (``mean_squared_error(y_true, y_pred)``) returns the per-sample lo
 shape (n,), averaged over the last axis, as Keras does. Class form (``MeanSquaredError()``)
 reduces it: ``reduction='mean'`` (over samples, the default), ``'sum'`` or ``'none'``.
 Shapes must match exactly: (n,) against (n, 1) is an error, never a silent broadcast.
+Targets must be finite numbers, and so must predictions given as arrays; predictions given as
+tensors (a model's outputs) are not checked for NaN, since fit stops on a loss that is not
+finite. The probability losses (cross-entropies without ``from_logits``, KL divergence) refuse
+predictions outside [0, 1]: they are not probabilities (give the output a sigmoid or softmax,
+or pass ``from_logits=True``).
 
 Lecture 004: MAE, MSE, SAE (smooth absolute error), BCE, CCE; lecture 000: KL divergence for
 classification; lecture 001: binary cross-entropy.
@@ -19,7 +24,14 @@ import numpy as np
 
 from rosenblatt.autodiff import ops
 from rosenblatt.autodiff.tensor import Tensor, as_tensor
-from rosenblatt.base.checks import check_choice, check_positive
+from rosenblatt.base.checks import (
+    as_array,
+    check_bool,
+    check_choice,
+    check_finite,
+    check_positive,
+    describe,
+)
 from rosenblatt.base.registry import Registry
 from rosenblatt.nn import fused
 
@@ -28,10 +40,12 @@ EPSILON = 1e-7  # probabilities are clipped to [EPSILON, 1 - EPSILON] before a l
 
 
 def _prepare(y_true, y_pred, sparse: bool = False) -> tuple[np.ndarray, Tensor]:
-    y_pred = as_tensor(y_pred)
+    if not isinstance(y_pred, Tensor):
+        y_pred = Tensor(as_array(y_pred, "y_pred"))
     y_true = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
     if y_true.dtype.kind not in "biuf":
         raise TypeError(f"y_true: expected numbers, got an array of dtype {y_true.dtype}")
+    check_finite(y_true, "y_true")
     if sparse:
         n = y_pred.data.shape[0] if y_pred.data.ndim else 0
         if y_pred.data.ndim != 2 or y_true.shape not in ((n,), (n, 1)):
@@ -52,11 +66,20 @@ def _last_axis_mean(t: Tensor) -> Tensor:
     return t.mean(axis=-1) if t.ndim > 1 else t
 
 
-def _check_probability_targets(y_true: np.ndarray) -> None:
+def _check_probability_targets(y_true: np.ndarray, loss: str = "a cross-entropy") -> None:
     if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
         raise ValueError(
-            f"y_true: expected targets in [0, 1] for a cross-entropy, got values from "
+            f"y_true: expected targets in [0, 1] for {loss}, got values from "
             f"{y_true.min()} to {y_true.max()}"
+        )
+
+
+def _check_probabilities(p: Tensor, loss: str) -> None:
+    low, high = (float(p.data.min()), float(p.data.max())) if p.data.size else (0.0, 0.0)
+    if low < 0 or high > 1:
+        raise ValueError(
+            f"y_pred: {loss} expects probabilities in [0, 1], got values from {low:g} to "
+            f"{high:g}; give the output a sigmoid or softmax, or pass from_logits=True"
         )
 
 
@@ -112,10 +135,12 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tensor:
 
     With ``from_logits=True``, y_pred holds z and p = sigmoid(z) (stable fused form).
     """
+    from_logits = check_bool(from_logits, "from_logits")
     y, p = _prepare(y_true, y_pred)
     _check_probability_targets(y)
     if from_logits:
         return fused.sigmoid_binary_cross_entropy(p, y, reduction="none")
+    _check_probabilities(p, "binary_crossentropy")
     p = p.clip(EPSILON, 1 - EPSILON)
     return _last_axis_mean(-(y * p.log() + (1 - y) * (1 - p).log()))
 
@@ -125,6 +150,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tenso
 
     With ``from_logits=True``, p = softmax(z) (stable fused form).
     """
+    from_logits = check_bool(from_logits, "from_logits")
     y, p = _prepare(y_true, y_pred)
     _check_probability_targets(y)
     if p.ndim != 2:
@@ -132,22 +158,30 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tenso
     check_distribution_rows(y)
     if from_logits:
         return fused.softmax_cross_entropy(p, y, reduction="none")
+    _check_probabilities(p, "categorical_crossentropy")
     return -(y * p.clip(EPSILON, 1 - EPSILON).log()).sum(axis=-1)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tensor:
     """CCE per sample with integer labels: -log p_{y}, y in [0, k)."""
+    from_logits = check_bool(from_logits, "from_logits")
     y, p = _prepare(y_true, y_pred, sparse=True)
     if from_logits:
         return fused.softmax_cross_entropy(p, y, reduction="none")
+    _check_probabilities(p, "sparse_categorical_crossentropy")
     n, k = p.shape
     index = fused._labels_to_index(y, n, k)
     return -p.clip(EPSILON, 1 - EPSILON)[np.arange(n), index].log()
 
 
 def kl_divergence(y_true, y_pred) -> Tensor:
-    """KL divergence per sample: sum_k y_k log(y_k / p_k), both clipped to [eps, 1]."""
+    """KL divergence per sample: sum_k y_k log(y_k / p_k), both clipped to [eps, 1].
+
+    Both must be probabilities, in [0, 1].
+    """
     y, p = _prepare(y_true, y_pred)
+    _check_probability_targets(y, "kl_divergence")
+    _check_probabilities(p, "kl_divergence")
     y = np.clip(y, EPSILON, 1)
     return (Tensor(y) * (Tensor(np.log(y)) - p.clip(EPSILON, 1).log())).sum(axis=-1)
 
@@ -165,6 +199,10 @@ class Loss:
     def __init__(self, reduction: str = "mean", name: str | None = None):
         self.reduction = check_choice(reduction, "reduction", ("mean", "sum", "none"))
         if name is not None:
+            if not isinstance(name, str):
+                raise TypeError(f"name: expected a str, got {describe(name)}")
+            if not name:
+                raise ValueError("name: expected a non-empty str, got ''")
             self.name = name
 
     def per_sample(self, y_true, y_pred) -> Tensor:
@@ -192,7 +230,7 @@ class Loss:
 class _LogitsLoss(Loss):
     def __init__(self, from_logits: bool = False, reduction: str = "mean", name=None):
         super().__init__(reduction, name)
-        self.from_logits = bool(from_logits)
+        self.from_logits = check_bool(from_logits, "from_logits")
 
     def per_sample(self, y_true, y_pred):
         return type(self).fn(y_true, y_pred, from_logits=self.from_logits)

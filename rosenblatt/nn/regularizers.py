@@ -2,7 +2,9 @@
 
 A regularizer R turns a weight array W into a penalty R(W) (a float, added to the loss) and a
 gradient dR/dW (same shape as W, added to the weights' gradient). Keras' formulas, with no 1/2:
-R(W) = l1 * sum |W| + l2 * sum W^2.
+R(W) = l1 * sum |W| + l2 * sum W^2. The penalty is summed in float64; coefficients or weights
+so large that it overflows give inf (as NumPy does), and fit then stops as for any loss that is
+not finite.
 
 Lecture 003 (summary: "methods to improve convergence and quality: ... regularization"), 002
 (the playground's "Regularization" setting).

@@ -14,10 +14,11 @@ diverges, too small crawls) motivates starting large and decaying.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 
-from rosenblatt.base.checks import check_positive, describe
+from rosenblatt.base.checks import check_in_range, check_positive, describe
 from rosenblatt.base.registry import Registry
 
 registry = Registry("learning-rate schedule")
@@ -27,6 +28,26 @@ def _check_step(step) -> int:
     if not isinstance(step, numbers.Integral) or isinstance(step, bool) or step < 0:
         raise ValueError(f"step: expected an integer >= 0, got {step!r}")
     return int(step)
+
+
+def _checked_rate(rate):
+    """``rate`` with its step checked first and its result checked finite."""
+
+    @functools.wraps(rate)
+    def checked(self, step) -> float:
+        step = _check_step(step)
+        try:
+            value = float(rate(self, step))
+        except OverflowError:
+            value = math.inf
+        if not math.isfinite(value):
+            raise ValueError(
+                f"step: the learning rate of {self!r} at step {step} is {value}, not a finite "
+                f"number; choose arguments that keep it finite"
+            )
+        return value
+
+    return checked
 
 
 class LearningRateSchedule:
@@ -42,11 +63,17 @@ class LearningRateSchedule:
     Lecture 004 (eta, the learning rate of gradient descent).
     """
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "rate" in cls.__dict__:  # every rate(), a subclass's own too, checks its step
+            cls.rate = _checked_rate(cls.__dict__["rate"])
+
     def __call__(self, step) -> float:
-        return float(self.rate(_check_step(step)))
+        return float(self.rate(step))
 
     def rate(self, step: int) -> float:
-        """The learning rate at ``step`` (a validated int >= 0)."""
+        """The learning rate at ``step``, an integer >= 0; ValueError for another step or
+        for a rate that overflows to a non-finite number."""
         raise NotImplementedError
 
     def get_config(self) -> dict:
@@ -166,7 +193,7 @@ class StepDecay(LearningRateSchedule):
 
     Args:
         initial_learning_rate: eta_0 >= 0.
-        drop: factor > 0 (below 1 to decay).
+        drop: factor in (0, 1], the decay at each drop.
         every: integer > 0, steps between drops.
 
     >>> StepDecay(0.1, drop=0.5, every=10)(25)
@@ -179,7 +206,8 @@ class StepDecay(LearningRateSchedule):
         self.initial_learning_rate = float(
             check_positive(initial_learning_rate, "initial_learning_rate", allow_zero=True)
         )
-        self.drop = float(check_positive(drop, "drop"))
+        check_positive(drop, "drop")
+        self.drop = float(check_in_range(drop, "drop", 0.0, 1.0))
         self.every = int(check_positive(every, "every", integer=True))
 
     def rate(self, step: int) -> float:

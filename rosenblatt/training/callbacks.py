@@ -15,8 +15,16 @@ and say why in ``model.stop_reason``, which ``History.stop_reason`` keeps:
 from __future__ import annotations
 
 import math
+import numbers
+import os
 
-from rosenblatt.base.checks import check_choice, check_in_range, check_positive
+from rosenblatt.base.checks import (
+    check_bool,
+    check_choice,
+    check_in_range,
+    check_positive,
+    describe,
+)
 
 __all__ = [
     "Callback", "CallbackList", "History", "EarlyStopping", "TargetReached", "GradientTolerance",
@@ -26,14 +34,21 @@ __all__ = [
 
 
 class Callback:
-    """Base class: override any of the hooks; ``self.model`` and ``self.params`` are set."""
+    """Base class: override any of the hooks; ``self.model`` and ``self.params`` are set.
+
+    ``log_names`` is set by :class:`CallbackList`: the names fit's epoch logs will hold
+    (without the ``val_`` copies), or None when a callback of the user's may add others.
+    A callback that adds names to the epoch logs lists them in its class's ``adds_logs``.
+    """
 
     needs_grad_norm = False
+    adds_logs: tuple[str, ...] = ()
 
     def __init__(self):
         self.model = None
         self.params = {}
         self.training_data = None
+        self.log_names = None
 
     def set_model(self, model):
         self.model = model
@@ -60,6 +75,16 @@ def _overrides(cb, hook: str) -> bool:
     return getattr(method, "__func__", method) is not getattr(Callback, hook)
 
 
+def _may_add_logs(cb) -> bool:
+    """Whether ``cb`` runs a user's code at the end of an epoch or batch (which may add names
+    to the logs): a class defined outside this package, or a LambdaCallback with such hooks."""
+    hooks = ("on_epoch_end", "on_train_batch_end")
+    if isinstance(cb, LambdaCallback):
+        return any(hook in vars(cb) for hook in hooks)
+    return not type(cb).__module__.startswith("rosenblatt.") and any(
+        _overrides(cb, hook) for hook in hooks)
+
+
 class CallbackList:
     """Calls each callback's hook in order (only the callbacks that override it: the others'
     hooks do nothing, and the batch hooks run at every step)."""
@@ -72,9 +97,11 @@ class CallbackList:
             if not isinstance(cb, Callback):
                 raise TypeError(f"callbacks: expected Callback objects, got {type(cb).__name__}")
         self.callbacks = list(callbacks)
+        names = self._log_names(model)
         for cb in self.callbacks:
             cb.set_model(model)
             cb.set_params(params)
+            cb.log_names = names
         for hook in self.HOOKS:
             setattr(self, hook, self._caller(hook))
 
@@ -89,6 +116,20 @@ class CallbackList:
                 method(*args)
 
         return call
+
+    def _log_names(self, model) -> frozenset | None:
+        """The names of the epoch logs of a fit of ``model`` with these callbacks: the loss,
+        the compiled metrics, the time and what this library's callbacks add; None when that
+        is unknown (no compiled model, or a user's callback that may add names)."""
+        metrics = getattr(model, "compiled_metrics", None)
+        if metrics is None:
+            return None
+        names = {"loss", "time", *(m.name for m in metrics)}
+        for cb in self.callbacks:
+            if _may_add_logs(cb):
+                return None
+            names.update(cb.adds_logs)
+        return frozenset(names)
 
     def set_training_data(self, x, y):
         for cb in self.callbacks:
@@ -131,14 +172,16 @@ class EarlyStopping(Callback):
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto",
                  restore_best_weights=False, start_from_epoch=0):
         super().__init__()
-        self.monitor = monitor
-        self.min_delta = abs(float(min_delta))
+        self.monitor = _check_monitor(monitor)
+        self.min_delta = float(check_positive(min_delta, "min_delta", allow_zero=True))
         self.patience = int(check_positive(patience, "patience", allow_zero=True, integer=True))
         self.mode = _mode_for(monitor, check_choice(mode, "mode", ("auto", "min", "max")))
-        self.restore_best_weights = restore_best_weights
-        self.start_from_epoch = start_from_epoch
+        self.restore_best_weights = check_bool(restore_best_weights, "restore_best_weights")
+        self.start_from_epoch = int(check_positive(start_from_epoch, "start_from_epoch",
+                                                   allow_zero=True, integer=True))
 
     def on_train_begin(self, logs=None):
+        _check_logged(self)
         self.wait, self.best, self.best_weights, self.stopped_epoch = 0, None, None, None
 
     def on_epoch_end(self, epoch, logs=None):
@@ -159,6 +202,31 @@ class EarlyStopping(Callback):
                       f"{self.wait} epochs (epoch {epoch + 1})")
 
 
+def _check_monitor(monitor) -> str:
+    if not isinstance(monitor, str):
+        raise TypeError(f"monitor: expected the name of a logged value (a str such as "
+                        f"'val_loss'), got {describe(monitor)}")
+    return monitor
+
+
+def _check_logged(cb) -> None:
+    """Refuse, before the first step, a ``cb.monitor`` that fit's epoch logs will not hold
+    (when their names are known; else the first epoch's logs are checked)."""
+    names = cb.log_names
+    if names is None:
+        return
+    validation = cb.monitor.startswith("val_")
+    if (validation and cb.monitor[4:] in names) or (not validation and cb.monitor in names):
+        if validation and cb.params.get("do_validation") is False:  # as Keras 2's params
+            raise ValueError(f"monitor: {cb.monitor!r} needs validation data; give fit "
+                             f"validation_data or validation_split")
+        return
+    raise ValueError(
+        f"monitor: {cb.monitor!r} is not a value fit logs; expected one of "
+        f"{', '.join(sorted(names))} or their val_ forms (with validation data)"
+    )
+
+
 def _monitored(logs, monitor):
     if not logs or monitor not in logs:
         raise ValueError(
@@ -177,9 +245,15 @@ class TargetReached(Callback):
 
     def __init__(self, monitor="val_loss", target=0.05, mode="min"):
         super().__init__()
-        self.monitor, self.target = monitor, float(target)
+        if not isinstance(target, numbers.Real) or isinstance(target, bool) or not math.isfinite(
+                target):
+            raise ValueError(f"target: expected a finite number, got {target!r}")
+        self.monitor, self.target = _check_monitor(monitor), float(target)
         self.mode = check_choice(mode, "mode", ("min", "max"))
         self.reached_epoch = None
+
+    def on_train_begin(self, logs=None):
+        _check_logged(self)
 
     def on_epoch_end(self, epoch, logs=None):
         value = _monitored(logs, self.monitor)
@@ -198,6 +272,7 @@ class GradientTolerance(Callback):
     """
 
     needs_grad_norm = True
+    adds_logs = ("grad_norm",)
 
     def __init__(self, epsilon=1e-3):
         super().__init__()
@@ -224,13 +299,15 @@ class ForgettingRate(Callback):
     per step (the batch logs get 'Q' too); the epoch logs, hence the History, get 'Q'.
     """
 
+    adds_logs = ("Q",)
+
     def __init__(self, forgetting_rate=0.1, tol=1e-4, patience=10, stop=True):
         super().__init__()
         check_positive(forgetting_rate, "forgetting_rate")
         self.rate = float(check_in_range(forgetting_rate, "forgetting_rate", 0.0, 1.0))
         self.tol = float(check_positive(tol, "tol"))
         self.patience = int(check_positive(patience, "patience", integer=True))
-        self.stop_when_converged = stop
+        self.stop_when_converged = check_bool(stop, "stop")
         self.values: list[float] = []
 
     def on_train_begin(self, logs=None):
@@ -265,11 +342,13 @@ class TerminateOnNaN(Callback):
 class LearningRateScheduler(Callback):
     """Set the learning rate at each epoch start from ``schedule(epoch, lr) -> new lr``."""
 
+    adds_logs = ("learning_rate",)
+
     def __init__(self, schedule, verbose=0):
         super().__init__()
         if not callable(schedule):
             raise TypeError("schedule: expected a callable (epoch, lr) -> lr")
-        self.schedule, self.verbose = schedule, verbose
+        self.schedule, self.verbose = schedule, check_choice(verbose, "verbose", (0, 1))
 
     def on_epoch_begin(self, epoch, logs=None):
         opt = self.model.optimizer
@@ -293,10 +372,17 @@ class ModelCheckpoint(Callback):
     def __init__(self, filepath, monitor="val_loss", save_best_only=False,
                  save_weights_only=False, mode="auto"):
         super().__init__()
-        self.filepath, self.monitor = str(filepath), monitor
-        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        if not isinstance(filepath, (str, os.PathLike)):
+            raise TypeError(f"filepath: expected a str or a path, got {describe(filepath)}")
+        self.filepath, self.monitor = os.fspath(filepath), _check_monitor(monitor)
+        self.save_best_only = check_bool(save_best_only, "save_best_only")
+        self.save_weights_only = check_bool(save_weights_only, "save_weights_only")
         self.mode = _mode_for(monitor, check_choice(mode, "mode", ("auto", "min", "max")))
         self.best = None
+
+    def on_train_begin(self, logs=None):
+        if self.save_best_only:
+            _check_logged(self)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.save_best_only:

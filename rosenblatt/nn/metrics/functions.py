@@ -146,7 +146,8 @@ def r2_score(y_true, y_pred) -> float:
     (scikit-learn's 'uniform_average'); a constant target scores 1 if predicted exactly, else 0.
 
     Args:
-        y_true, y_pred: targets and predictions of the same shape (N,) or (N, K).
+        y_true, y_pred: targets and predictions of the same shape (N,) or (N, K), N >= 2
+            (with one sample R^2 is undefined, as scikit-learn warns).
 
     >>> r2_score([1.0, 2.0, 3.0], [1.0, 2.0, 2.0])  # 1 - 1 / 2
     0.5
@@ -154,6 +155,9 @@ def r2_score(y_true, y_pred) -> float:
     Lectures 002, 003 (regression, least squares).
     """
     y, yhat = _columns(y_true, y_pred)
+    if len(y) < 2:
+        raise ValueError(f"y_true, y_pred: r2_score needs at least 2 samples (R^2 is undefined "
+                         f"for one), got {len(y)}")
     return _r2_from_sums(((y - yhat) ** 2).sum(axis=0), ((y - y.mean(axis=0)) ** 2).sum(axis=0))
 
 
