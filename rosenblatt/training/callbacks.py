@@ -218,8 +218,9 @@ def _check_logged(cb) -> None:
     validation = cb.monitor.startswith("val_")
     if (validation and cb.monitor[4:] in names) or (not validation and cb.monitor in names):
         if validation and cb.params.get("do_validation") is False:  # as Keras 2's params
-            raise ValueError(f"monitor: {cb.monitor!r} needs validation data; give fit "
-                             f"validation_data or validation_split")
+            raise ValueError(f"monitor: {cb.monitor!r} is not in the logs; available: "
+                             f"{', '.join(sorted(names))} (give validation_data or "
+                             f"validation_split for val_ values)")
         return
     raise ValueError(
         f"monitor: {cb.monitor!r} is not a value fit logs; expected one of "

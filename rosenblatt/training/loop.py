@@ -164,7 +164,8 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     cbs = callbacks_module.CallbackList(
         [*callbacks, history, ProgressLogger(verbose)],
         model=model, params={"epochs": epochs, "steps": steps, "verbose": verbose,
-                             "samples": len(x), "batch_size": batch_size},
+                             "samples": len(x), "batch_size": batch_size,
+                             "do_validation": x_val is not None},
     )
     cbs.set_training_data(x, y)
     model.stop_training, model.stop_reason = False, None
