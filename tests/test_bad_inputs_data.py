@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 from rosenblatt import datasets
+from rosenblatt.cli import main
 from rosenblatt.datasets import (
     DATASETS,
     FeatureMap,
@@ -286,3 +287,92 @@ def test_a_gzipped_idx_file_loads_in_about_its_declared_size(tmp_path):
             print("MemoryError")
     """)
     assert f"loaded ({rows}, {1 << 24}) 0" in out, out
+
+
+# ---------------------------------------------------------------------------- command line
+def _cli(capsys, *argv):
+    """(exit status, stderr) of ``rosenblatt ARGV``; argparse's refusals exit with 2 too."""
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.err
+
+
+TRAIN = ("train", "--verbose", "0", "--layers", "4", "--epochs", "1")
+
+CLI_CASES = [
+    ("csv-empty-path", ["--data", "csv:"], "--data: expected a path after 'csv:'"),
+    ("mnist-empty-path", ["--data", "mnist:"], "--data: expected a path after 'mnist:'"),
+    ("samples-huge", ["--data", "circle", "--samples", str(10**13)],
+     "argument --samples: expected an integer from 1 to 10,000,000"),
+    ("epochs-huge", ["--data", "circle", "--epochs", str(10**12)],
+     "argument --epochs: expected an integer from 1 to 1,000,000"),
+    ("output-empty", ["--data", "circle", "--output", ""],
+     "--output: expected a file path, got an empty one"),
+    ("csv-directory", ["--data", "csv:{folder}"], "path: expected a CSV file, got the directory"),
+    ("csv-missing", ["--data", "csv:{missing}"], "path: no such file"),
+    ("csv-binary", ["--data", "csv:{binary}"], "expected a UTF-8 text file"),
+    ("csv-underscore", ["--data", "csv:{underscore}"], "column 'a': expected a finite number"),
+    ("features-duplicate", ["--data", "circle", "--features", "x1,x1"],
+     "names: expected distinct features"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), [c[1:] for c in CLI_CASES],
+                         ids=[c[0] for c in CLI_CASES])
+def test_train_refuses_with_one_line_and_status_2(capsys, tmp_path, files, argv, message):
+    out = tmp_path / "m.npz"
+    argv = [a.format(**files) for a in argv]
+    if "--output" not in argv:
+        argv += ["--output", str(out)]
+    code, err = _cli(capsys, *TRAIN, *argv)
+    last = err.strip().splitlines()[-1]  # argparse prints its usage lines first
+    assert code == 2 and last.startswith("rosenblatt train: error: ") and message in last, err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_train_output_onto_a_fifo_is_refused_before_training(capsys, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, err = _cli(capsys, *TRAIN, "--data", "circle", "--output", fifo)
+    assert code == 2 and "--output: expected a regular file (or a new one)" in err
+    assert fifo.is_fifo()  # neither replaced nor written
+
+
+@pytest.mark.parametrize("data", ["circle", "digits"])
+def test_a_diverging_run_says_so_and_saves_nothing(capsys, tmp_path, data):
+    out = tmp_path / "m.npz"
+    code, err = _cli(capsys, *TRAIN, "--data", data, "--learning-rate", "1e30",
+                     "--output", out)
+    assert code == 2 and "--learning-rate: training diverged:" in err, err
+    assert "not evaluated or saved: try a smaller --learning-rate than 1e+30" in err
+    assert "Traceback" not in err and "RuntimeWarning" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["perceptron", "--gate", "xor", "--epochs", str(10**15)],
+     "--epochs: expected at most 10,000, got 1,000,000,000,000,000"),
+    (["explain", "--hidden", "100000", "100000"], "--hidden: expected at most 1,000"),
+    (["plot", "gd", "--steps", str(10**12)], "argument --steps: expected an integer from 0 to"),
+    (["plot", "boundary", "m.npz", "--data", "circle", "--resolution", str(10**6)],
+     "argument --resolution: expected an integer from 2 to 2,000"),
+])
+def test_other_commands_cap_their_sizes(capsys, argv, message):
+    code, err = _cli(capsys, *argv)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_predict_refuses_a_folder_and_strange_numbers(capsys, tmp_path, files):
+    model = tmp_path / "m.npz"
+    assert main([*TRAIN, "--data", "circle", "--output", str(model)]) == 0
+    capsys.readouterr()
+    code, err = _cli(capsys, "predict", model, files["folder"])
+    assert code == 2 and "input: expected a .npy or CSV file" in err
+    query = tmp_path / "q.csv"
+    query.write_text("x1,x2\n1_0,2\n")
+    code, err = _cli(capsys, "predict", model, query)
+    assert code == 2 and "q.csv, line 2: expected a finite number, found '1_0'" in err
