@@ -9,6 +9,7 @@ import pytest
 
 from rosenblatt.datasets import (
     FeatureMap,
+    NotFittedError,
     Standardizer,
     features,
     logic_gate,
@@ -248,8 +249,9 @@ def test_standardizer_matches_scikit_learn():
 
 
 def test_standardizer_errors():
-    with pytest.raises(RuntimeError, match="Standardizer is not fitted yet"):
+    with pytest.raises(NotFittedError, match="Standardizer is not fitted yet") as caught:
         Standardizer().transform([[1.0]])
+    assert isinstance(caught.value, ValueError) and isinstance(caught.value, AttributeError)
     s = Standardizer().fit(np.ones((3, 2)))
     with pytest.raises(ValueError, match=r"x: expected samples of shape \(2,\).*\(3, 3\)"):
         s.transform(np.ones((3, 3)))

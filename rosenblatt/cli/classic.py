@@ -21,6 +21,8 @@ DEFAULT_BIASES = ([0.1, -0.2], [0.3])
 DEFAULT_X = (1.0, 0.0)
 DEFAULT_Y = (1.0,)
 GATES = ("and", "or", "nand", "not", "xor")
+MAX_EPOCHS = 10_000  # perceptron --epochs: one printed line per epoch
+MAX_UNITS = 1_000  # explain --hidden: every value of every layer is printed
 
 
 def add_parser(subparsers) -> None:
@@ -46,7 +48,8 @@ def add_parser(subparsers) -> None:
         type=int,
         nargs="*",
         metavar="UNITS",
-        help="hidden layer sizes (default 2; none for a single layer)",
+        help=f"hidden layer sizes, each at most {MAX_UNITS:,} (default 2; none for a single "
+        "layer)",
     )
     sub.add_argument(
         "--seed",
@@ -74,7 +77,8 @@ def add_parser(subparsers) -> None:
         ),
     )
     sub.add_argument("--gate", choices=GATES, default="and", help="the gate (default and)")
-    sub.add_argument("--epochs", type=int, default=20, help="the most epochs (default 20)")
+    sub.add_argument("--epochs", type=int, default=20,
+                     help=f"the most epochs, at most {MAX_EPOCHS:,} (default 20)")
     sub.add_argument(
         "--learning-rate", type=float, default=1.0, help="alpha in w <- w + alpha (d - y) x"
     )
@@ -99,6 +103,7 @@ def _explain(args) -> int:
     hidden = [2] if args.hidden is None else args.hidden
     for units in hidden:
         check_positive(units, "--hidden", integer=True)
+        _check_at_most(units, "--hidden", MAX_UNITS)
     sizes = [len(x), *hidden, len(y)]
     if args.seed is None and sizes == [2, 2, 1]:
         kernels, biases = DEFAULT_KERNELS, DEFAULT_BIASES
@@ -106,6 +111,11 @@ def _explain(args) -> int:
         kernels, biases = _random_weights(sizes, 0 if args.seed is None else args.seed)
     explain(kernels, x, y, biases=biases, activation=args.activation)
     return 0
+
+
+def _check_at_most(value: int, flag: str, cap: int) -> None:
+    if value > cap:
+        raise ValueError(f"{flag}: expected at most {cap:,}, got {value:,}")
 
 
 def _random_weights(sizes: list[int], seed: int):
@@ -127,6 +137,7 @@ def _perceptron(args) -> int:
     from rosenblatt.teaching.classic import perceptron_report
 
     check_positive(args.epochs, "--epochs", integer=True)
+    _check_at_most(args.epochs, "--epochs", MAX_EPOCHS)
     check_positive(args.learning_rate, "--learning-rate")
     print(
         perceptron_report(

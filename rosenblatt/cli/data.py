@@ -11,14 +11,16 @@ from pathlib import Path
 
 import numpy as np
 
+from rosenblatt.datasets.loaders import parse_number, read_csv_rows
+
 MAX_CLASSES = 20  # --task auto: integer targets with more distinct values are a regression
 
 
 def _csv_header(path: str) -> list[str]:
     try:
-        with open(path, newline="") as handle:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
             return [name.strip() for name in next((row for row in csv.reader(handle) if row), [])]
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, csv.Error):
         return []  # load_csv reports the file
 
 
@@ -46,6 +48,9 @@ def load_data(args) -> dict:
                          "2-D sets (circle, xor, moons, ...)")
     if spec == "digits":
         x, y = datasets.load_digits()
+    elif spec.startswith(("mnist:", "csv:")) and not spec.partition(":")[2]:
+        raise ValueError(f"--data: expected a path after '{spec}', such as "
+                         f"{spec}{'DIR' if spec == 'mnist:' else 'FILE.csv'}")
     elif spec.startswith("mnist:"):
         directory = Path(spec[len("mnist:"):])
         try:
@@ -60,8 +65,6 @@ def load_data(args) -> dict:
         header = _csv_header(path)
         target = _csv_target(header, args.target)
         x, y, columns = datasets.load_csv(path, target=target, return_columns=True)
-        if len(set(header)) != len(header):
-            raise ValueError(f"{path}: expected distinct column names, got {', '.join(header)}")
         data.update(task=None, columns=columns,
                     target=target if isinstance(target, str) else header[target])
     else:
@@ -133,7 +136,7 @@ def make_preprocessing(data: dict, task: str, x_fit, y_fit, y_all, standardize: 
 
 def _number(text: str, where: str) -> float:
     try:
-        value = float(text)
+        value = parse_number(text)
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
@@ -143,8 +146,7 @@ def _number(text: str, where: str) -> float:
 
 def _read_csv(path: Path, preprocessing) -> np.ndarray:
     """The rows of a CSV as the model's raw columns, by name when it has a header."""
-    with path.open(newline="") as handle:
-        rows = [(line, row) for line, row in enumerate(csv.reader(handle), 1) if row]
+    rows = read_csv_rows(path)
     if not rows:
         raise ValueError(f"{path}: expected rows of numbers, found an empty file")
     first = rows[0][1]
@@ -178,7 +180,7 @@ def _read_csv(path: Path, preprocessing) -> np.ndarray:
 
 def _is_number(text: str) -> bool:
     try:
-        float(text)
+        parse_number(text)
     except ValueError:
         return False
     return True
@@ -188,6 +190,9 @@ def read_input(path: str, preprocessing) -> np.ndarray:
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no input file at {path}")
+    if not path.is_file():
+        raise ValueError(f"input: expected a .npy or CSV file, got {path}, a directory or a "
+                         "special file")
     if path.suffix == ".npy":
         from rosenblatt.base.checks import as_array
 

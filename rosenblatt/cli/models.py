@@ -20,9 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
+from rosenblatt.cli._args import int_in, positive_float
 from rosenblatt.cli.data import MAX_CLASSES, choose_task, load_data, make_preprocessing, read_input
+from rosenblatt.datasets import limits
 
 DEFAULT_MODEL = "model.npz"
+MAX_EPOCHS = 1_000_000  # --epochs: a stated bound, so that a typo cannot run for ever
 IMAGE_SUFFIXES = (".png", ".svg")
 _OTHER_IMAGES = (".jpg", ".jpeg", ".pdf", ".gif", ".bmp", ".tif", ".tiff", ".webp")
 
@@ -31,26 +34,6 @@ def _dataset_names() -> str:
     from rosenblatt.datasets import DATASETS
 
     return ", ".join(DATASETS.names())
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
-    return value
 
 
 def _fraction(text: str) -> float:
@@ -93,10 +76,11 @@ def add_parser(subparsers) -> None:
                    help="hidden layer sizes, e.g. 256,128 (default 128,64; '' for none)")
     p.add_argument("--activation", default="relu", help="hidden activation (default relu)")
     p.add_argument("--optimizer", default="adam", help="sgd, adam, adamw, rmsprop, adagrad")
-    p.add_argument("--learning-rate", type=_positive_float, default=None,
+    p.add_argument("--learning-rate", type=positive_float, default=None,
                    help="learning rate, a finite number > 0 (default: the optimizer's)")
     p.add_argument("--batch-size", default="32", help="mini-batch size, or 'full' (default 32)")
-    p.add_argument("--epochs", type=_positive_int, default=30, help="epochs (default 30)")
+    p.add_argument("--epochs", type=int_in(1, MAX_EPOCHS), default=30,
+                   help=f"epochs, at most {MAX_EPOCHS:,} (default 30)")
     p.add_argument("--seed", type=int, default=0, help="seed for weights and shuffling")
     p.add_argument("--test-split", type=float, default=0.2,
                    help="fraction held out for testing: a seeded random part, or the last "
@@ -105,8 +89,8 @@ def add_parser(subparsers) -> None:
                    help="fraction of the training part (its last samples) watched during "
                    "training; the test part is never used for that (default 0.1; 0 for none)")
     p.add_argument("--noise", type=float, default=0.1, help="generated sets' noise (default 0.1)")
-    p.add_argument("--samples", type=_positive_int, default=500,
-                   help="generated sets' points (default 500)")
+    p.add_argument("--samples", type=int_in(1, limits.MAX_SAMPLES), default=500,
+                   help=f"generated sets' points, at most {limits.MAX_SAMPLES:,} (default 500)")
     p.add_argument("--features", help="generated 2-D sets' feature crosses, e.g. x1,x2,x1^2")
     p.add_argument("--output", default=DEFAULT_MODEL, help=f"model file (default {DEFAULT_MODEL})")
     p.add_argument("--plot", metavar="FILE_OR_DIR",
@@ -148,10 +132,16 @@ def _batch_size(text: str):
 
 
 def _check_output(text: str) -> None:
-    """--output must be a writable file path; checked before any training."""
+    """The path must be a regular file or not exist yet, in a writable directory: checked
+    before any training (a device, a FIFO or a directory is refused)."""
+    if not text:
+        raise ValueError("--output: expected a file path, got an empty one")
     path = Path(text)
     if path.is_dir():
         raise ValueError(f"--output: expected a file path, got the directory {path}")
+    if path.exists() and not path.is_file():
+        raise ValueError(f"--output: expected a regular file (or a new one), got {path}, which is "
+                         "a device, a pipe or another special file")
     directory = path.parent
     if not directory.is_dir():
         raise ValueError(f"--output: expected a file in an existing directory, got {path} "
@@ -257,8 +247,16 @@ def train(args) -> int:
               + " standardized with the training statistics (stored in the model)")
     model.summary()
     validation = (z_tr[fit_part:], t_tr[fit_part:]) if n_val else None
-    history = model.fit(z_tr[:fit_part], t_tr[:fit_part], batch_size=batch_size,
-                        epochs=args.epochs, validation_data=validation, verbose=args.verbose)
+    fit_data = (z_tr[:fit_part], t_tr[:fit_part])
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported below
+            history = model.fit(*fit_data, batch_size=batch_size, epochs=args.epochs,
+                                validation_data=validation, verbose=args.verbose)
+    except ValueError as exc:  # the validation loss of a diverged model refuses its outputs
+        _check_converged(model, f"the outputs stopped being finite numbers ({exc})", fit_data,
+                         args.learning_rate)
+        raise
+    _check_converged(model, history.stop_reason, fit_data, args.learning_rate)
     if task == "classification":
         result = model.evaluate(z_te, t_te, return_dict=True)
         print(f"test accuracy: {result['accuracy']:.4f} (test loss {result['loss']:.4f})")
@@ -271,6 +269,25 @@ def train(args) -> int:
     if plot_target is not None:
         write_plots(plot_target, model, history, x_te, t_te)
     return 0
+
+
+def _check_converged(model, reason, fit_data, learning_rate) -> None:
+    """Refuse to evaluate or save a model whose weights, or whose loss on its own training
+    data, are not finite numbers, saying why training stopped (``reason``: History's
+    stop_reason)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        finite = all(np.isfinite(w).all() for w in model.get_weights())
+        try:
+            finite = finite and math.isfinite(model.evaluate(*fit_data, return_dict=True)["loss"])
+        except ValueError:  # outputs that are not finite numbers are refused as y_pred
+            finite = False
+    if finite:
+        return
+    reason = reason or "the loss on the training data is not a finite number"
+    rate = "" if learning_rate is None else f" than {learning_rate:g}"
+    raise ValueError(f"--learning-rate: training diverged: {reason}; the model's weights or "
+                     "outputs are not finite, so it was not evaluated or saved: try a smaller "
+                     f"--learning-rate{rate}")
 
 
 def write_plots(target, model, history, x_test, y_test) -> None:

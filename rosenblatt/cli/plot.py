@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import json
 
+from rosenblatt.cli._args import int_in
+
+MAX_STEPS = 10_000  # gd --steps
+MAX_RESOLUTION = 2_000  # boundary --resolution: a grid of resolution^2 points
+
 
 def add_parser(subparsers) -> None:
     """Add the ``plot`` command and its kinds to ``subparsers``."""
@@ -33,7 +38,8 @@ def add_parser(subparsers) -> None:
         help="learning rates (default 0.5/C 1/C 1.5/C 2.2/C)",
     )
     sub.add_argument("--w0", type=float, default=1.0, help="starting point (default 1)")
-    sub.add_argument("--steps", type=int, default=20, help="steps drawn (default 20)")
+    sub.add_argument("--steps", type=int_in(0, MAX_STEPS), default=20,
+                     help=f"steps drawn, at most {MAX_STEPS:,} (default 20)")
 
     sub = _kind(kinds, "dataset", "a scatter of a playground data set", _dataset)
     sub.add_argument("name", metavar="NAME", help="data set name, e.g. circle, xor, spiral")
@@ -42,7 +48,8 @@ def add_parser(subparsers) -> None:
     sub = _kind(kinds, "boundary", "a saved model's decision boundary over a data set", _boundary)
     sub.add_argument("model", metavar="MODEL", help="a saved model file")
     sub.add_argument("--data", required=True, metavar="NAME", help="data set name")
-    sub.add_argument("--resolution", type=int, default=200, help="grid points per axis")
+    sub.add_argument("--resolution", type=int_in(2, MAX_RESOLUTION), default=200,
+                     help=f"grid points per axis, at most {MAX_RESOLUTION:,} (default 200)")
     _data_options(sub)
 
     sub = _kind(kinds, "weights", "histograms of a saved model's weights per layer", _weights)
@@ -141,6 +148,9 @@ def _network(args):
 def _history(args):
     from rosenblatt.plot import history
 
-    with open(args.file, encoding="utf-8") as handle:
-        logs = json.load(handle)
+    try:
+        with open(args.file, encoding="utf-8") as handle:
+            logs = json.load(handle)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{args.file}: expected a JSON file of training logs ({exc})") from None
     return history(logs, save=args.out)

@@ -6,12 +6,13 @@ Every generator and loader returns ``(x, y)`` NumPy arrays with ``x`` float32.
 
 from rosenblatt.nn.features import FEATURES, FeatureMap, features, polynomial_features
 
+from . import limits
 from .catalog import DATASETS, REGRESSION, is_regression, make
 from .gates import GATES, logic_gate
 from .idx import load_idx, load_mnist
 from .loaders import load_csv, load_digits
 from .playground import circle, gauss, multi_gauss, multi_gauss_target, plane, spiral, xor
-from .preprocessing import Standardizer, one_hot, standardize, train_test_split
+from .preprocessing import NotFittedError, Standardizer, one_hot, standardize, train_test_split
 from .toy import blobs, moons
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "GATES",
     "REGRESSION",
     "FeatureMap",
+    "NotFittedError",
     "Standardizer",
     "blobs",
     "circle",
@@ -29,6 +31,7 @@ __all__ = [
     "load_csv",
     "load_digits",
     "load_idx",
+    "limits",
     "load_mnist",
     "logic_gate",
     "make",

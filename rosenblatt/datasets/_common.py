@@ -8,6 +8,8 @@ import numpy as np
 
 from rosenblatt.base.checks import check_choice, check_in_range, check_positive
 
+from . import limits
+
 LABELS = ("bipolar", "binary")
 
 
@@ -27,10 +29,12 @@ def rng_from(seed) -> np.random.Generator:
 def check_args(n, noise, labels=None, shuffle=True, max_noise=0.5):
     """Validate the arguments every generator shares, before any work.
 
-    ``n`` a positive integer; ``noise`` in [0, max_noise] (``max_noise=None``: any noise >= 0);
-    ``labels`` 'bipolar' ({-1, 1}) or 'binary' ({0, 1}) unless None; ``shuffle`` a bool.
+    ``n`` a positive integer, at most :data:`limits.MAX_SAMPLES`; ``noise`` in [0, max_noise]
+    (``max_noise=None``: any noise >= 0); ``labels`` 'bipolar' ({-1, 1}) or 'binary' ({0, 1})
+    unless None; ``shuffle`` a bool.
     """
     check_positive(n, "n", integer=True)
+    limits.check_samples(n)
     if max_noise is None:
         check_positive(noise, "noise", allow_zero=True)
     else:

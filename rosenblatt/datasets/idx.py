@@ -3,7 +3,9 @@
 Reading allocates no more than the file justifies: the header's sizes are multiplied in exact
 integers (no 64-bit overflow) and checked against the file's real size before the data are
 read; a gzipped file is decompressed as a stream, never past the size its header declares,
-and refused outright when that size is over :data:`MAX_DECOMPRESSED_BYTES`.
+and refused outright when that size is over :data:`MAX_DECOMPRESSED_BYTES`. The data are read
+in chunks into one array of the declared size, swapped to native byte order in place: reading
+needs the data's size once, not twice.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import gzip
 import math
 import zlib
+from os import PathLike
 from pathlib import Path
 
 import numpy as np
@@ -66,22 +69,37 @@ def _header(handle, path: Path) -> tuple[np.dtype, tuple[int, ...], int]:
     return dtype, shape, start
 
 
-def _read_data(handle, expected: int, path: Path, shape: tuple) -> bytes:
-    """Exactly ``expected`` bytes from the stream, reading at most one byte more."""
-    chunks, remaining = [], expected + 1
-    while remaining > 0:
-        chunk = handle.read(min(remaining, _CHUNK))
-        if not chunk:
+def _read_data(handle, expected: int, path: Path, shape: tuple) -> np.ndarray:
+    """Exactly ``expected`` bytes from the stream, read in chunks straight into one array of
+    that size (never a second copy), then one byte more to find trailing data."""
+    data = np.empty(expected, dtype=np.uint8)
+    view, filled = memoryview(data), 0
+    while filled < expected:
+        count = handle.readinto(view[filled:filled + _CHUNK])
+        if not count:
             break
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    data = b"".join(chunks)
-    if len(data) != expected:
-        what = "truncated data" if len(data) < expected else "unexpected trailing data"
-        found = str(len(data)) if len(data) <= expected else "more"
+        filled += count
+    if filled < expected or handle.read(1):
+        what = "truncated data" if filled < expected else "unexpected trailing data"
+        found = str(filled) if filled < expected else "more"
         raise ValueError(f"{path}: {what}: expected {expected} bytes for shape {shape}, "
                          f"found {found}")
     return data
+
+
+def _as_native(data: np.ndarray, dtype: np.dtype, shape: tuple, path: Path) -> np.ndarray:
+    """The bytes as an array of ``dtype`` in native byte order, swapped in place; float data
+    must be finite."""
+    array = data.view(dtype).reshape(shape)
+    if dtype.itemsize > 1 and not dtype.isnative:
+        array = array.byteswap(inplace=True).view(dtype.newbyteorder("="))
+    if dtype.kind == "f":
+        bad = np.flatnonzero(~np.isfinite(array.reshape(-1)))
+        if bad.size:
+            where = np.unravel_index(int(bad[0]), shape)
+            raise ValueError(f"{path}: expected finite numbers, found "
+                             f"{array[where].item()!r} at index {tuple(map(int, where))}")
+    return array
 
 
 def load_idx(path):
@@ -99,10 +117,11 @@ def load_idx(path):
         array of the sizes read, in native byte order, of the type code's dtype.
 
     Raises:
-        FileNotFoundError: no such file.
+        FileNotFoundError, IsADirectoryError: no such file, or a folder (naming the path).
         ValueError: bad magic number, unknown type code, truncated or over-long data (found
             from the file's size before the data are read), a gzipped file declaring more than
-            ``MAX_DECOMPRESSED_BYTES``, or an invalid gzip stream; the message names the file.
+            ``MAX_DECOMPRESSED_BYTES``, an invalid gzip stream, or float data holding NaN or
+            infinity; the message names the file.
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "tiny-idx1-ubyte")
@@ -112,7 +131,13 @@ def load_idx(path):
 
     Lecture 003 (MNIST, L24).
     """
+    if not isinstance(path, (str, PathLike)):
+        raise TypeError(f"path: expected a str or pathlib.Path, got {type(path).__name__}")
     path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"path: no such file: {path}")
+    if path.is_dir():
+        raise IsADirectoryError(f"path: expected an IDX file, got the directory {path}")
     gzipped = _is_gzip(path)
     try:
         with gzip.open(path, "rb") if gzipped else path.open("rb") as handle:
@@ -133,8 +158,7 @@ def load_idx(path):
             data = _read_data(handle, expected, path, shape)
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise ValueError(f"{path}: not a valid gzip file ({exc})") from None
-    array = np.frombuffer(data, dtype=dtype).reshape(shape)
-    return array.astype(dtype.newbyteorder("="))
+    return _as_native(data, dtype, shape, path)
 
 
 def _find(directory: Path, stems: list[str]) -> list[Path]:
@@ -147,7 +171,7 @@ def _find(directory: Path, stems: list[str]) -> list[Path]:
         if not hits:
             missing.append(f"{candidates[0]} (or {candidates[1].name})")
     if missing:
-        raise FileNotFoundError(f"MNIST file(s) not found: {', '.join(missing)}")
+        raise FileNotFoundError(f"directory: MNIST file(s) not found: {', '.join(missing)}")
     return found
 
 
@@ -168,7 +192,7 @@ def load_mnist(directory, kind="train", flatten=True, normalize=True):
         x: float32 array (n, 784) or (n, 28, 28); y: int64 array (n,) of digits 0-9.
 
     Raises:
-        FileNotFoundError: a file is missing (the message names it).
+        FileNotFoundError: no such folder, or a file is missing (the message names it).
         ValueError: a malformed file, or images and labels of different counts.
 
     >>> x, y = load_mnist("../shared/data/mnist", kind="test")  # doctest: +SKIP
@@ -178,7 +202,12 @@ def load_mnist(directory, kind="train", flatten=True, normalize=True):
     Lecture 003 (a linear classifier on MNIST, L24).
     """
     check_choice(kind, "kind", tuple(_MNIST_FILES))
+    if not isinstance(directory, (str, PathLike)):
+        raise TypeError(f"directory: expected a str or pathlib.Path, got "
+                        f"{type(directory).__name__}")
     directory = Path(directory)
+    if not directory.is_dir():
+        raise FileNotFoundError(f"directory: no folder at {directory}")
     prefix = _MNIST_FILES[kind]
     images_path, labels_path = _find(
         directory, [f"{prefix}-images-idx3-ubyte", f"{prefix}-labels-idx1-ubyte"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import math
 import numbers
+import re
 from importlib import resources
+from os import PathLike
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,48 @@ def load_digits():
     return x, labels.astype(np.int64)
 
 
+# A number as a CSV cell writes it: ASCII decimal digits, optional sign, point and exponent
+# (or nan / inf, refused later as not finite). Python's float() also takes '1_000' and other
+# scripts' digits, which a table's cell never means.
+_NUMBER = re.compile(r"[ \t]*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|nan|inf(?:inity)?)"
+                     r"[ \t]*", re.IGNORECASE | re.ASCII)
+
+
+def parse_number(text: str) -> float:
+    """The number a CSV cell writes in ASCII decimal form, or ValueError.
+
+    >>> parse_number(" -1.5e3"), parse_number("7")
+    (-1500.0, 7.0)
+    """
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(f"expected a number in decimal digits, found {text!r}")
+    return float(text)
+
+
+def read_csv_rows(path: Path, delimiter: str = ",") -> list[tuple[int, list[str]]]:
+    """(line number, fields) of the non-blank rows; undecodable or malformed files are a
+    ValueError naming the file (missing files and folders keep their OSError types)."""
+    if not path.exists():
+        raise FileNotFoundError(f"path: no such file: {path}")
+    if path.is_dir():
+        raise IsADirectoryError(f"path: expected a CSV file, got the directory {path}")
+    reader = None
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle, delimiter=delimiter)
+            return [(reader.line_num, row) for row in reader if row]
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{path}: expected a UTF-8 text file, found the byte "
+                         f"0x{exc.object[exc.start]:02x}, which is not UTF-8 (a binary "
+                         "file?)") from None
+    except csv.Error as exc:
+        line = reader.line_num if reader is not None else 0
+        if "field larger than field limit" in str(exc):
+            raise ValueError(f"{path}, line {line}: a field is longer than the csv module's "
+                             f"limit of {csv.field_size_limit():,} characters") from None
+        raise ValueError(f"{path}, line {line}: not a valid CSV row ({exc})") from None
+
+
 def _target_index(target, columns: list[str], path: Path) -> int:
     if isinstance(target, str):
         if target not in columns:
@@ -74,13 +118,12 @@ def _parse_row(row: list[str], columns: list[str], line: int, path: Path,
                 raise ValueError(f"{path}, line {line}, column {column!r}: missing target value")
             continue
         try:
-            value = float(text)
+            value = parse_number(text)
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            raise ValueError(
-                f"{path}, line {line}, column {column!r}: expected a finite number, found {text!r}"
-            )
+            raise ValueError(f"{path}, line {line}, column {column!r}: expected a finite number "
+                             f"in decimal digits, found {text!r}")
         if abs(value) > _FLOAT32_MAX:
             raise ValueError(f"{path}, line {line}, column {column!r}: {text!r} is outside "
                              f"float32's range (|x| <= {_FLOAT32_MAX:.4g})")
@@ -93,7 +136,7 @@ def _targets(texts: list[str], lines: list[int], column: str, path: Path) -> np.
     numbers_ = []
     for text in texts:
         try:
-            numbers_.append(float(text))
+            numbers_.append(parse_number(text))
         except ValueError:
             return np.array(texts, dtype=str)  # labels such as 'yes' / 'no'
     for value, text, line in zip(numbers_, texts, lines, strict=True):
@@ -135,10 +178,14 @@ def load_csv(path, target=-1, delimiter=",", header=True, return_columns=False):
         ``return_columns``, also the list of x's column names.
 
     Raises:
-        FileNotFoundError: no such file.
-        ValueError: missing target column (lists the columns), a non-numeric, non-finite or
-            out-of-float32-range feature value or a missing target value (names the column
-            and the 1-based line), a row of the wrong length, no rows.
+        FileNotFoundError, IsADirectoryError: no such file, or a folder (naming the path).
+        TypeError: ``header`` not a bool, ``delimiter`` not one character.
+        ValueError: a file that is not UTF-8 text or holds a field over the csv module's size
+            limit, repeated column names, a missing target column (lists the columns), a
+            non-numeric, non-finite or out-of-float32-range feature value or a missing target
+            value (names the column and the 1-based line), a row of the wrong length, no rows.
+            Numbers are read strictly: ASCII decimal digits, an optional sign, point and
+            exponent ('1_000' and other scripts' digits are not numbers).
 
     >>> import tempfile, os
     >>> path = os.path.join(tempfile.mkdtemp(), "t.csv")
@@ -147,18 +194,27 @@ def load_csv(path, target=-1, delimiter=",", header=True, return_columns=False):
     >>> x.tolist(), y.tolist()
     ([[1.0, 2.0], [3.0, 4.5]], [0, 1])
     """
+    if not isinstance(path, (str, PathLike)):
+        raise TypeError(f"path: expected a str or pathlib.Path, got {type(path).__name__}")
     path = Path(path)
     if not isinstance(target, (str, numbers.Integral)) or isinstance(target, bool):
         raise TypeError(f"target: expected a column name (str) or index (int), got {target!r}")
+    if not isinstance(header, (bool, np.bool_)):
+        raise TypeError(f"header: expected True or False, got {header!r}")
     if isinstance(target, str) and not header:
         raise ValueError(f"target: a column name ({target!r}) needs header=True; give an index")
-    with path.open(newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter)
-        rows = [(reader.line_num, row) for row in reader if row]
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise TypeError(f"delimiter: expected one character, got {delimiter!r}")
+    rows = read_csv_rows(path, delimiter)
     if header:
         if not rows:
             raise ValueError(f"{path}: empty file, expected a header line")
         columns = [name.strip() for name in rows.pop(0)[1]]
+        repeated = sorted({name for name in columns if columns.count(name) > 1})
+        if repeated:
+            raise ValueError(f"{path}: expected distinct column names, got "
+                             f"{', '.join(columns)} ({', '.join(map(repr, repeated))} more "
+                             "than once)")
     else:
         columns = [f"column {i}" for i in range(len(rows[0][1]) if rows else 0)]
     if not rows:

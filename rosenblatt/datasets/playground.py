@@ -5,6 +5,7 @@ Four classification sets (``circle``, ``xor``, ``gauss``, ``spiral``) and two re
 lies in [0, 0.5]. Where the playground perturbs a point to decide its label, the returned
 coordinates are the unperturbed point, as in the playground. Class labels are the playground's
 +1 / -1 (``labels='bipolar'``) or 1 / 0 (``labels='binary'``); +1 is the first class generated.
+``n`` is at most :data:`rosenblatt.datasets.limits.MAX_SAMPLES` (ten million), checked first.
 
 The playground exercise is in lecture 002 (L17); the rules follow the playground's
 ``src/dataset.ts`` (github.com/tensorflow/playground).

@@ -9,7 +9,12 @@ import numpy as np
 
 from rosenblatt.base.checks import as_array, check_positive, check_same_length, float_like
 
+from . import limits
 from ._common import rng_from
+
+
+class NotFittedError(ValueError, AttributeError):
+    """A fitted attribute was used before ``fit`` (scikit-learn's ``NotFittedError``)."""
 
 
 def _check_ratio(ratio) -> float:
@@ -74,23 +79,42 @@ def one_hot(y, num_classes=None):
     Returns:
         float32 array (n, K).
 
+    Raises:
+        ValueError: labels that are not integers >= 0 or not below K, or an array of n K
+            entries over :data:`rosenblatt.datasets.limits.MAX_ONE_HOT_ENTRIES` (2^28), refused
+            before it is allocated.
+
     >>> one_hot([0, 2, 1]).tolist()
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0]]
 
     Lecture 002 (N classes, N softmax units, L21) and 003 (MNIST's ten classes, L24).
     """
     y = as_array(y, "y", ndim=1)
+    source = "num_classes"
     if num_classes is not None:
         check_positive(num_classes, "num_classes", integer=True)
     bad = np.flatnonzero((y != np.round(y)) | (y < 0))
     if bad.size:
         i = int(bad[0])
         raise ValueError(f"y: expected integer class labels >= 0, got {y[i].item()!r} at index {i}")
+    big = np.flatnonzero(y >= limits.MAX_ONE_HOT_ENTRIES)
+    if big.size:
+        i = int(big[0])
+        raise ValueError(f"y: label {y[i].item()!r} at index {i} needs a one-hot array of more "
+                         f"than rosenblatt.datasets.limits.MAX_ONE_HOT_ENTRIES = "
+                         f"{limits.MAX_ONE_HOT_ENTRIES:,} entries (raise it on purpose)")
     labels = y.astype(np.int64)
     if num_classes is None:
         if labels.size == 0:
             raise ValueError("num_classes: cannot infer the number of classes from an empty y")
-        num_classes = int(labels.max()) + 1
+        num_classes, source = int(labels.max()) + 1, "y"
+    entries = len(labels) * int(num_classes)  # exact: Python integers
+    if entries > limits.MAX_ONE_HOT_ENTRIES:
+        raise ValueError(
+            f"{source}: {num_classes:,} classes for {len(labels):,} labels make a one-hot "
+            f"array of {entries:,} entries, more than rosenblatt.datasets.limits."
+            f"MAX_ONE_HOT_ENTRIES = {limits.MAX_ONE_HOT_ENTRIES:,} (raise it on purpose)"
+        )
     over = np.flatnonzero(labels >= num_classes)
     if over.size:
         i = int(over[0])
@@ -110,6 +134,8 @@ class Standardizer:
     standard deviations of the data given to :meth:`fit`; sigma = 1 for a constant column.
 
     Attributes (after ``fit``): ``mean_`` and ``scale_``, float64 arrays of shape x.shape[1:].
+    ``transform`` before ``fit`` raises :class:`NotFittedError` (a ValueError and an
+    AttributeError, as scikit-learn's).
 
     >>> s = Standardizer().fit([[1.0, 5.0], [3.0, 5.0]])
     >>> s.mean_.tolist(), s.scale_.tolist()
@@ -138,7 +164,8 @@ class Standardizer:
     def transform(self, x) -> np.ndarray:
         """(x - mean_) / scale_; float64 if x is float64 else float32."""
         if self.mean_ is None:
-            raise RuntimeError("Standardizer is not fitted yet: call fit(x_train) first")
+            raise NotFittedError("Standardizer is not fitted yet: call fit(x_train) before "
+                                 "transform(x)")
         x = float_like(as_array(x, "x", ndim=(1, 2)))
         if x.shape[1:] != self.mean_.shape:
             raise ValueError(

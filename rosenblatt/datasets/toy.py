@@ -8,6 +8,7 @@ import numpy as np
 
 from rosenblatt.base.checks import as_array, check_positive
 
+from . import limits
 from ._common import check_args, encode_sign, finish, rng_from
 
 
@@ -19,7 +20,7 @@ def moons(n=500, noise=0.0, seed=None, labels="binary", shuffle=True):
     (1 - cos theta, 0.5 - sin theta) (class 1); then N(0, noise^2) is added to each coordinate.
 
     Args:
-        n: number of points (int > 0).
+        n: number of points (int > 0, at most ``limits.MAX_SAMPLES``).
         noise: standard deviation of the Gaussian noise (>= 0).
         seed: None, an int or a ``np.random.Generator``.
         labels: ``'binary'`` ({0, 1}, scikit-learn's) or ``'bipolar'`` ({-1, 1}).
@@ -49,6 +50,7 @@ def moons(n=500, noise=0.0, seed=None, labels="binary", shuffle=True):
 def _centres(centers, rng: np.random.Generator) -> np.ndarray:
     if isinstance(centers, numbers.Integral) and not isinstance(centers, bool):
         check_positive(centers, "centers", integer=True)
+        limits.check_samples(centers, "centers")
         return rng.uniform(-10.0, 10.0, (int(centers), 2))
     arr = as_array(centers, "centers", dtype=np.float64, ndim=2)
     if len(arr) == 0:
@@ -64,8 +66,9 @@ def blobs(n=500, centers=3, std=1.0, seed=None, shuffle=True):
     uniformly from [-10, 10]^2, or the (K, d) array of the c_k themselves.
 
     Args:
-        n: number of points (int > 0).
-        centers: number of blobs (int > 0) or array (K, d) of centres.
+        n: number of points (int > 0, at most ``limits.MAX_SAMPLES``).
+        centers: number of blobs (int > 0, at most ``limits.MAX_SAMPLES``) or array (K, d)
+            of centres.
         std: standard deviation of each blob (> 0).
         seed: None, an int or a ``np.random.Generator``.
         shuffle: shuffle the points (else blob 0 comes first).

@@ -13,6 +13,11 @@ import numpy as np
 from rosenblatt.base.checks import as_array, check_positive, float_like
 from rosenblatt.base.registry import Registry
 
+# The most columns polynomial_features builds (their number, C(d + degree, degree) - 1, grows
+# combinatorially and is computed exactly first); raise it
+# (rosenblatt.nn.features.MAX_POLYNOMIAL_COLUMNS = ...) for more on purpose.
+MAX_POLYNOMIAL_COLUMNS = 100_000
+
 FEATURES = Registry("feature")
 FEATURES.register("x1")(lambda x1, x2: x1)
 FEATURES.register("x2")(lambda x1, x2: x2)
@@ -70,6 +75,17 @@ def features(x, names):
     return np.stack([FEATURES.lookup(name)(x1, x2) for name in names], axis=1)
 
 
+def _n_monomials(d: int, degree: int, cap: int) -> int:
+    """C(d + degree, degree) - 1, exactly, or a number over ``cap`` as soon as it exceeds it
+    (C(d + degree - m + i, i) grows with i = 1..m, m = min(d, degree), so it stops early)."""
+    m, count = min(d, degree), 1
+    for i in range(1, m + 1):
+        count = count * (d + degree - m + i) // i
+        if count - 1 > cap:
+            break
+    return count - 1
+
+
 def polynomial_features(x, degree, include_bias=False):
     """All monomials of the columns of ``x`` of total degree 1..degree (scikit-learn's order).
 
@@ -86,6 +102,10 @@ def polynomial_features(x, degree, include_bias=False):
         array (n, C(d + degree, degree) - 1 (+ 1 with bias)), float64 if x is float64 else
         float32.
 
+    Raises:
+        ValueError: more than ``MAX_POLYNOMIAL_COLUMNS`` (100,000) columns, counted exactly
+            before any is built.
+
     >>> polynomial_features([[2.0, 3.0]], 2).tolist()
     [[2.0, 3.0, 4.0, 6.0, 9.0]]
 
@@ -93,6 +113,14 @@ def polynomial_features(x, degree, include_bias=False):
     """
     check_positive(degree, "degree", integer=True)
     x = float_like(as_array(x, "x", ndim=2))
+    if not isinstance(include_bias, (bool, np.bool_)):
+        raise TypeError(f"include_bias: expected True or False, got {include_bias!r}")
+    n_columns = _n_monomials(x.shape[1], degree, MAX_POLYNOMIAL_COLUMNS) + bool(include_bias)
+    if n_columns > MAX_POLYNOMIAL_COLUMNS:
+        raise ValueError(
+            f"degree: {degree:,} on {x.shape[1]} features makes more than "
+            f"rosenblatt.nn.features.MAX_POLYNOMIAL_COLUMNS = {MAX_POLYNOMIAL_COLUMNS:,} "
+            "columns (raise it on purpose)")
     columns = [np.ones(len(x), dtype=x.dtype)] if include_bias else []
     for k in range(1, degree + 1):
         for combo in combinations_with_replacement(range(x.shape[1]), k):
@@ -109,8 +137,8 @@ class FeatureMap:
     :func:`features`).
 
     Args:
-        names: a sequence of feature names ('x1', 'x2', 'x1^2', 'x2^2', 'x1*x2', 'sin(x1)',
-            'sin(x2)').
+        names: a sequence of distinct feature names ('x1', 'x2', 'x1^2', 'x2^2', 'x1*x2',
+            'sin(x1)', 'sin(x2)'); a feature named twice (or by two aliases) is refused.
 
     >>> phi = FeatureMap(["x1^2", "x2^2"])
     >>> phi.n_features, phi([[1.0, 2.0]]).tolist()
@@ -122,7 +150,15 @@ class FeatureMap:
     """
 
     def __init__(self, names):
-        self.names = _feature_names(names)
+        names = _feature_names(names)
+        seen = {}
+        for name in names:
+            feature = FEATURES.lookup(name)
+            if feature in seen:
+                raise ValueError(f"names: expected distinct features, got {seen[feature]!r} "
+                                 f"and {name!r}, the same feature twice")
+            seen[feature] = name
+        self.names = names
 
     @property
     def n_features(self) -> int:
