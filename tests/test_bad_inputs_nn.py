@@ -8,7 +8,7 @@ Companion of test_bad_inputs.py, whose Case, _state and _assert_same_state it re
 
 import numpy as np
 import pytest
-from test_bad_inputs import Case, X, Y, _assert_same_state, _state, _trained
+from test_bad_inputs import Case, X, Y, _trained, check_case
 
 import rosenblatt as rb
 from rosenblatt import callbacks, initializers, losses, metrics, regularizers, schedules
@@ -185,12 +185,7 @@ def test_the_catalogue_ids_are_unique():
 
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
 def test_bad_input_gives_a_clear_error_and_changes_nothing(case):
-    model = None if case.model is None else case.model()
-    before = None if model is None else _state(model)
-    with pytest.raises(case.error, match=case.match):
-        case.call(model)
-    if model is not None:
-        _assert_same_state(before, _state(model))
+    check_case(case)
 
 
 def test_backward_errors_are_value_errors_and_still_runtime_errors():
