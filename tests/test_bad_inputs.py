@@ -370,3 +370,10 @@ def test_flags_must_be_bools(call, match):
     with pytest.raises(TypeError, match=match):
         call(model)
     _assert_same_state(before, _state(model))
+
+
+def test_softmax_over_one_unit_is_refused():
+    with pytest.raises(ValueError, match="activation: softmax over a single unit is always 1; "
+                                         "use 'sigmoid'"):
+        Dense(1, activation="softmax")
+    assert Dense(2, activation="softmax").units == 2

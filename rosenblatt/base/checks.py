@@ -151,3 +151,16 @@ def check_choice(value, name: str, choices):
 def float_like(x: np.ndarray) -> np.ndarray:
     """``x`` as float64 if it already is, else as float32 (the library's default dtype)."""
     return x.astype(np.float64 if x.dtype == np.float64 else np.float32, copy=False)
+
+
+class PathNotFoundError(FileNotFoundError, ValueError):
+    """A file or folder argument that does not exist: a FileNotFoundError, as Python reports
+    files, and a ValueError, as the library reports every refused argument."""
+
+
+class PathIsDirectoryError(IsADirectoryError, ValueError):
+    """A file argument that names a folder (an IsADirectoryError and a ValueError)."""
+
+
+class PathNotWritableError(PermissionError, ValueError):
+    """A place to write that the process may not write (a PermissionError and a ValueError)."""

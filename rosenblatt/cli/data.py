@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rosenblatt.base.checks import PathNotFoundError, as_array
 from rosenblatt.datasets.loaders import parse_number, read_csv_rows
 
 MAX_CLASSES = 20  # --task auto: integer targets with more distinct values are a regression
@@ -189,13 +190,11 @@ def _is_number(text: str) -> bool:
 def read_input(path: str, preprocessing) -> np.ndarray:
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"no input file at {path}")
+        raise PathNotFoundError(f"no input file at {path}")
     if not path.is_file():
         raise ValueError(f"input: expected a .npy or CSV file, got {path}, a directory or a "
                          "special file")
     if path.suffix == ".npy":
-        from rosenblatt.base.checks import as_array
-
         x = as_array(np.load(path, allow_pickle=False), f"{path}", ndim=(1, 2))
         x = x[None, :] if x.ndim == 1 else x  # one row
     else:

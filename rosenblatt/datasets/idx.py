@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rosenblatt.base.checks import check_choice
+from rosenblatt.base.checks import PathIsDirectoryError, PathNotFoundError, check_choice
 
 IDX_TYPES = {
     0x08: np.dtype(">u1"),
@@ -135,9 +135,9 @@ def load_idx(path):
         raise TypeError(f"path: expected a str or pathlib.Path, got {type(path).__name__}")
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"path: no such file: {path}")
+        raise PathNotFoundError(f"path: no such file: {path}")
     if path.is_dir():
-        raise IsADirectoryError(f"path: expected an IDX file, got the directory {path}")
+        raise PathIsDirectoryError(f"path: expected an IDX file, got the directory {path}")
     gzipped = _is_gzip(path)
     try:
         with gzip.open(path, "rb") if gzipped else path.open("rb") as handle:
@@ -171,7 +171,7 @@ def _find(directory: Path, stems: list[str]) -> list[Path]:
         if not hits:
             missing.append(f"{candidates[0]} (or {candidates[1].name})")
     if missing:
-        raise FileNotFoundError(f"directory: MNIST file(s) not found: {', '.join(missing)}")
+        raise PathNotFoundError(f"directory: MNIST file(s) not found: {', '.join(missing)}")
     return found
 
 
@@ -207,7 +207,7 @@ def load_mnist(directory, kind="train", flatten=True, normalize=True):
                         f"{type(directory).__name__}")
     directory = Path(directory)
     if not directory.is_dir():
-        raise FileNotFoundError(f"directory: no folder at {directory}")
+        raise PathNotFoundError(f"directory: no folder at {directory}")
     prefix = _MNIST_FILES[kind]
     images_path, labels_path = _find(
         directory, [f"{prefix}-images-idx3-ubyte", f"{prefix}-labels-idx1-ubyte"]

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rosenblatt.base.checks import PathIsDirectoryError, PathNotFoundError
+
 DIGITS_RESOURCE = "data/digits.npz"  # uint8 images (1797, 8, 8) in 0..16, uint8 labels
 
 
@@ -67,9 +69,9 @@ def read_csv_rows(path: Path, delimiter: str = ",") -> list[tuple[int, list[str]
     """(line number, fields) of the non-blank rows; undecodable or malformed files are a
     ValueError naming the file (missing files and folders keep their OSError types)."""
     if not path.exists():
-        raise FileNotFoundError(f"path: no such file: {path}")
+        raise PathNotFoundError(f"path: no such file: {path}")
     if path.is_dir():
-        raise IsADirectoryError(f"path: expected a CSV file, got the directory {path}")
+        raise PathIsDirectoryError(f"path: expected a CSV file, got the directory {path}")
     reader = None
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:

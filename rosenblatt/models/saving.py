@@ -27,7 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rosenblatt.base.checks import check_bool
+from rosenblatt.base.checks import (
+    PathIsDirectoryError,
+    PathNotFoundError,
+    PathNotWritableError,
+    check_bool,
+)
 from rosenblatt.nn import losses, optimizers
 
 FORMAT = "rosenblatt-model"
@@ -85,14 +90,15 @@ def writable_target(path) -> Path:
     target must be a regular file (not a directory, a device or a FIFO)."""
     path = file_path(path).resolve()
     if not path.parent.is_dir():
-        raise FileNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist")
+        raise PathNotFoundError(f"cannot save to {path}: directory {path.parent} does not exist")
     if path.is_dir():
-        raise IsADirectoryError(f"cannot save to {path}: it is a directory")
+        raise PathIsDirectoryError(f"cannot save to {path}: it is a directory")
     if path.exists() and not path.is_file():
         raise ValueError(f"path: cannot save to {path}: it exists and is not a regular file "
                          "(a device, a FIFO or a socket)")
     if not os.access(path.parent, os.W_OK):
-        raise PermissionError(f"cannot save to {path}: directory {path.parent} is not writable")
+        raise PathNotWritableError(f"cannot save to {path}: directory {path.parent} is not "
+                                   "writable")
     return path
 
 
@@ -136,7 +142,7 @@ class Archive:
     def __init__(self, path):
         self.path = file_path(path)
         if not self.path.exists():
-            raise FileNotFoundError(f"no model file at {self.path}")
+            raise PathNotFoundError(f"no model file at {self.path}")
         if not zipfile.is_zipfile(self.path):  # else numpy would try, and refuse, to unpickle
             raise ModelFileError(f"{self.path} is not a rosenblatt model file: not an .npz (zip) "
                                  "archive")

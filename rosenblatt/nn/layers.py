@@ -221,6 +221,9 @@ class Dense(Layer):
         super().__init__(**kwargs)
         self.units = int(check_positive(units, "units", integer=True))
         self.activation = activations.get(activation)
+        if self.units == 1 and self.activation is activations.softmax_activation:
+            raise ValueError("activation: softmax over a single unit is always 1; use "
+                             "'sigmoid' for one output unit, or units >= 2 with softmax")
         self.use_bias = check_bool(use_bias, "use_bias")
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
