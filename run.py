@@ -5,6 +5,7 @@
     python3 run.py test [ARGS...]    run the whole test suite (ARGS go to pytest)
     python3 run.py bench [ARGS...]   run the speed benchmark (installs PyTorch if it can)
     python3 run.py rosenblatt ARGS   run any `rosenblatt` command inside the environment
+    python3 run.py playground [ARGS] start the interactive playground in the browser
 
 The environment is a virtualenv in `.venv` beside this file; it is made on first use and
 refreshed whenever `pyproject.toml` changes. Needs only Python >= 3.10.
@@ -71,10 +72,14 @@ def main(args: list[str]) -> int:
         if torch.returncode != 0:
             print("PyTorch could not be installed; the benchmark runs without it")
         return run(["bench/run.py", *rest])
+    if task == "playground":
+        ensure_env()
+        return run(["-m", "rosenblatt", "playground", *rest])
     if task == "rosenblatt":
         ensure_env()
         return run(["-m", "rosenblatt", *rest])
-    print(f"unknown task {task!r}; expected train, test, bench or rosenblatt", file=sys.stderr)
+    print(f"unknown task {task!r}; expected train, test, bench, playground or rosenblatt",
+          file=sys.stderr)
     return 2
 
 

@@ -61,3 +61,11 @@ def test_rounds_alternate_in_direction_and_the_first_call_is_untimed():
                      "rosenblatt", "floor", "torch", "torch", "floor", "rosenblatt",
                      "rosenblatt", "floor", "torch"]
     assert set(medians) == set(runners) and all(len(v) == 3 for v in bench.SAMPLES["test"].values())
+
+
+def test_playground_workload_smoke(capsys):
+    spec = importlib.util.spec_from_file_location("bench_playground", BENCH / "playground.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--epochs", "2", "--rounds", "1"]) == 0
+    assert "epochs/s with a frame per epoch" in capsys.readouterr().out

@@ -13,6 +13,7 @@ import sys
 COMMANDS = ("train", "predict", "summary", "explain", "gates", "perceptron", "plot")
 _MODULES = {"train": "models", "predict": "models", "summary": "models", "explain": "classic",
             "gates": "classic", "perceptron": "classic", "plot": "plot"}
+COMMANDS, _MODULES = (*COMMANDS, "playground"), {**_MODULES, "playground": "playground"}
 
 
 def build_parser() -> argparse.ArgumentParser:
