@@ -13,7 +13,13 @@ pytest.importorskip("sklearn")
 import joblib  # noqa: E402
 from rosenblatt.classic import Hebbian, LinearNeuron, Perceptron  # noqa: E402
 from sklearn.base import clone  # noqa: E402
-from sklearn.datasets import load_diabetes, load_digits, load_iris  # noqa: E402
+from sklearn.datasets import (  # noqa: E402
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+)
 from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split  # noqa: E402
 from sklearn.neural_network import MLPClassifier as SkMLPClassifier  # noqa: E402
@@ -136,14 +142,18 @@ def _mean_score(estimator_class, X, y, seeds, **params):
     return float(np.mean(scores))
 
 
-@pytest.mark.parametrize("name", ["digits", "iris"])
+LOADERS = {"digits": load_digits, "iris": load_iris, "wine": load_wine,
+           "breast_cancer": load_breast_cancer}
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
 def test_accuracy_at_least_scikit_learns(name):
-    loader = {"digits": load_digits, "iris": load_iris}[name]
-    X, y = loader(return_X_y=True)
+    """Mean test accuracy over 5 seeds (splits and weights), the same settings for both."""
+    X, y = LOADERS[name](return_X_y=True)
     X = StandardScaler().fit_transform(X)
     params = dict(hidden_layer_sizes=(32,), max_iter=60)
-    ours = _mean_score(MLPClassifier, X, y, range(3), **params)
-    theirs = _mean_score(SkMLPClassifier, X, y, range(3), **params)
+    ours = _mean_score(MLPClassifier, X, y, range(5), **params)
+    theirs = _mean_score(SkMLPClassifier, X, y, range(5), **params)
     assert ours >= theirs - 0.02, (ours, theirs)
 
 
@@ -152,8 +162,8 @@ def test_r2_at_least_scikit_learns_on_diabetes():
     X = StandardScaler().fit_transform(X)
     y = (y - y.mean()) / y.std()
     params = dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01)
-    ours = _mean_score(MLPRegressor, X, y, range(3), **params)
-    theirs = _mean_score(SkMLPRegressor, X, y, range(3), **params)
+    ours = _mean_score(MLPRegressor, X, y, range(5), **params)
+    theirs = _mean_score(SkMLPRegressor, X, y, range(5), **params)
     assert ours >= theirs - 0.03, (ours, theirs)
 
 
@@ -259,3 +269,37 @@ def test_docstring_examples():
 
     result = doctest.testmod(mlp, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("schedule", ["invscaling", "adaptive", "constant"])
+def test_epochs_schedules_and_stopping_equal_scikit_learns(schedule):
+    """From the same weights, fit's epochs follow scikit-learn's rules: the learning-rate
+    schedule after each epoch, tol / n_iter_no_change, the loss curve and n_iter_."""
+    X = _data(60, 3)
+    y = np.random.default_rng(2).integers(0, 3, 60)
+    params = dict(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, learning_rate=schedule,
+                  learning_rate_init=0.5, power_t=0.3, batch_size=60, shuffle=False,
+                  warm_start=True, tol=1e-3, n_iter_no_change=2, random_state=0, max_iter=1)
+    ours, theirs = MLPClassifier(**params).fit(X, y), SkMLPClassifier(**params).fit(X, y)
+    start = [w.copy() for w in ours.model_.get_weights()]
+    theirs.coefs_, theirs.intercepts_ = [w.copy() for w in start[0::2]], [
+        b.copy() for b in start[1::2]]
+    for estimator in (ours, theirs):
+        estimator.set_params(max_iter=300).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 301
+    # the curves go on from the first fit's loss, which started from other weights
+    np.testing.assert_allclose(ours.loss_curve_[1:], theirs.loss_curve_[1:], rtol=1e-9)
+    for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_early_stopping_keeps_the_best_epoch_and_verbose_prints(capsys):
+    X, y = load_iris(return_X_y=True)
+    clf = MLPClassifier((8,), early_stopping=True, validation_fraction=0.2, n_iter_no_change=3,
+                        learning_rate_init=0.01, max_iter=300, random_state=0,
+                        verbose=True).fit(X, y)
+    assert clf.best_loss_ is None and len(clf.validation_scores_) == clf.n_iter_ < 300
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert "Iteration 1, loss = " in capsys.readouterr().out

@@ -246,6 +246,7 @@ class BaseMLP(BaseEstimator):
             self._compile(self._optimizer())
         self._set_alpha(batch)
         self._converged = False
+        self.n_iter_ = 0  # scikit-learn counts the epochs of this call
         rules = EpochRules(self, self._scale(), len(X), validation, incremental)
         epochs = 1 if incremental else self.max_iter
         self.model_.fit(X, Y, batch_size=batch, epochs=epochs, shuffle=bool(self.shuffle),
