@@ -303,3 +303,19 @@ def test_early_stopping_keeps_the_best_epoch_and_verbose_prints(capsys):
     assert clf.best_loss_ is None and len(clf.validation_scores_) == clf.n_iter_ < 300
     assert clf.best_validation_score_ == max(clf.validation_scores_)
     assert "Iteration 1, loss = " in capsys.readouterr().out
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_parallel_cross_validation_equals_serial():
+    """n_jobs=2 pickles the pipeline to two worker processes: the scores are the serial ones."""
+    X, y = load_iris(return_X_y=True)
+    pipe = Pipeline([("scale", StandardScaler()),
+                     ("mlp", MLPClassifier((8,), max_iter=30, learning_rate_init=0.05,
+                                           random_state=0))])
+    serial = cross_val_score(pipe, X, y, cv=3, n_jobs=1)
+    parallel = cross_val_score(pipe, X, y, cv=3, n_jobs=2)
+    np.testing.assert_array_equal(serial, parallel)
+    grid = {"mlp__alpha": [1e-4, 1e-1]}
+    one = GridSearchCV(pipe, grid, cv=3, n_jobs=1).fit(X, y).cv_results_["mean_test_score"]
+    two = GridSearchCV(pipe, grid, cv=3, n_jobs=2).fit(X, y).cv_results_["mean_test_score"]
+    np.testing.assert_array_equal(one, two)
