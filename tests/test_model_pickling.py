@@ -112,3 +112,15 @@ def test_setstate_refuses_other_states():
     with pytest.raises(ModelFileError, match="<pickled Sequential> is not a rosenblatt model"):
         model.__setstate__({"model_file": b"not a zip archive"})
     assert model.__dict__ == {}
+
+
+def test_activations_pickle_by_name_and_stay_the_registered_object():
+    from rosenblatt.nn import activations
+
+    for name in activations.names():
+        assert pickle.loads(pickle.dumps(activations.get(name))) is activations.get(name)
+    layer = pickle.loads(pickle.dumps(Dense(3, activation="softmax")))
+    assert layer.activation is activations.softmax_activation
+    with pytest.raises(TypeError, match="leaky_relu.*is not a registered activation, so it "
+                                        "cannot be pickled"):
+        pickle.dumps(activations.leaky_relu_activation(0.1))
