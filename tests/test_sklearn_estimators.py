@@ -251,6 +251,10 @@ def test_refused_fits_name_the_argument_and_change_nothing():
     assert clf.classes_.tolist() == [0, 1, 2]
     with pytest.raises(ValueError, match="loss: .*'squared_error', got 'poisson'"):
         MLPRegressor(loss="poisson").fit(X, y)
+    stopping = MLPClassifier(early_stopping=True)
+    with pytest.raises(ValueError, match="early_stopping: partial_fit does not support"):
+        stopping.partial_fit(X, y, classes=[0, 1, 2])
+    assert not hasattr(stopping, "model_") and not hasattr(stopping, "classes_")
     with pytest.raises(AttributeError, match="has no attribute 'partial_fit'"):
         MLPClassifier(solver="lbfgs").partial_fit(X, y, classes=[0, 1, 2])
 

@@ -139,6 +139,9 @@ class BaseMLP(BaseEstimator):
         activation = self._check_names()
         if incremental and self.solver == "lbfgs":
             raise ValueError("solver: partial_fit needs 'sgd' or 'adam', got 'lbfgs'")
+        if incremental and self.early_stopping:
+            raise ValueError("early_stopping: partial_fit does not support early_stopping=True "
+                             "(one epoch has no validation rounds)")
         reset = not ((self.warm_start or incremental) and "model_" in self.__dict__)
         X, y = validate_data(self, X, y, reset=reset, multi_output=True,
                              dtype=(np.float64, np.float32), y_numeric=not is_classifier(self))
@@ -233,7 +236,7 @@ class BaseMLP(BaseEstimator):
                 warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is "
                               "going to be clipped", stacklevel=5)
             batch = int(np.clip(self.batch_size, 1, n))
-        early = self.early_stopping and not incremental
+        early = self.early_stopping
         validation = None
         if early:
             stratify = y if is_classifier(self) and y.ndim == 1 else None
