@@ -115,11 +115,11 @@ def test_one_epoch_equals_scikit_learns(kind, params):
     first = {}
     if kind.startswith("regression"):
         y = rng.normal(size=(40, 2)) if kind == "regression2" else rng.normal(size=40)
-        ours, theirs = MLPRegressor(**common), SkMLPRegressor(**common)
+        ours, theirs = MLPRegressor(dtype=None, **common), SkMLPRegressor(**common)
     else:
         y = {"multiclass": rng.integers(0, 3, 40), "binary": rng.integers(0, 2, 40),
              "multilabel": rng.integers(0, 2, (40, 3))}[kind]
-        ours, theirs = MLPClassifier(**common), SkMLPClassifier(**common)
+        ours, theirs = MLPClassifier(dtype=None, **common), SkMLPClassifier(**common)
         first = {"classes": np.arange(3) if kind == "multilabel" else np.unique(y)}
     _step_from_same_weights(ours, theirs, X, y, **first)
     for mine, reference in zip(ours.coefs_ + ours.intercepts_,
@@ -249,6 +249,8 @@ def test_refused_fits_name_the_argument_and_change_nothing():
     with pytest.raises(ValueError, match=r"y: expected labels in classes_ \[0, 1, 2\]"):
         clf.partial_fit(X, np.full(len(X), 7))
     assert clf.classes_.tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="dtype: expected 'float32', 'float64' or None"):
+        MLPClassifier(dtype="float16").fit(X, y)
     with pytest.raises(ValueError, match="loss: .*'squared_error', got 'poisson'"):
         MLPRegressor(loss="poisson").fit(X, y)
     stopping = MLPClassifier(early_stopping=True)
@@ -257,6 +259,19 @@ def test_refused_fits_name_the_argument_and_change_nothing():
     assert not hasattr(stopping, "model_") and not hasattr(stopping, "classes_")
     with pytest.raises(AttributeError, match="has no attribute 'partial_fit'"):
         MLPClassifier(solver="lbfgs").partial_fit(X, y, classes=[0, 1, 2])
+
+
+def test_dtype_float32_by_default_else_as_asked_or_the_inputs():
+    X, y = load_iris(return_X_y=True)
+    kinds = {"float32": np.float32, "float64": np.float64, None: np.float64}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for dtype, expected in kinds.items():
+            clf = MLPClassifier((4,), max_iter=2, dtype=dtype).fit(X, y)
+            assert clf.coefs_[0].dtype == expected
+            assert clf.predict_proba(X).dtype == np.float64  # outputs: the input's type
+        assert MLPClassifier((4,), max_iter=2, dtype=None).fit(
+            X.astype(np.float32), y).coefs_[0].dtype == np.float32
 
 
 def test_lbfgs_fits_xor():
@@ -285,7 +300,8 @@ def test_epochs_schedules_and_stopping_equal_scikit_learns(schedule):
     params = dict(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, learning_rate=schedule,
                   learning_rate_init=0.5, power_t=0.3, batch_size=60, shuffle=False,
                   warm_start=True, tol=1e-3, n_iter_no_change=2, random_state=0, max_iter=1)
-    ours, theirs = MLPClassifier(**params).fit(X, y), SkMLPClassifier(**params).fit(X, y)
+    ours = MLPClassifier(dtype="float64", **params).fit(X, y)
+    theirs = SkMLPClassifier(**params).fit(X, y)
     start = [w.copy() for w in ours.model_.get_weights()]
     theirs.coefs_, theirs.intercepts_ = [w.copy() for w in start[0::2]], [
         b.copy() for b in start[1::2]]

@@ -28,6 +28,10 @@ _PARAMETERS = """
             classifiers), score it after every epoch, and keep the best epoch's weights.
         beta_1, beta_2, epsilon: Adam's.
         verbose: print the loss of every epoch. warm_start: continue from the fitted weights.
+        dtype (rosenblatt's, not scikit-learn's): the model's float type: 'float32'
+            (rosenblatt's default, about twice as fast), 'float64', or None for the input's
+            (float32 inputs train in float32, any other in float64: scikit-learn's choice).
+            Predictions come in the input's type (float32 or float64), as scikit-learn's.
 
     Fitted attributes: ``model_`` (the rosenblatt Sequential), ``coefs_`` and
     ``intercepts_`` (views of its parameters), ``loss_``, ``loss_curve_``, ``best_loss_``,
@@ -36,8 +40,8 @@ _PARAMETERS = """
 
     Where rosenblatt differs (the steps are otherwise scikit-learn's):
         - the weights are drawn from rosenblatt's generator, so a seed gives other (equally
-          distributed) numbers than scikit-learn's; float32 inputs train in float32, others
-          in float64, as scikit-learn does;
+          distributed) numbers than scikit-learn's; the model computes in float32 unless
+          ``dtype`` says otherwise;
         - ``alpha``'s penalty divides by the batch size B of full batches; scikit-learn
           divides the last, smaller batch's penalty by its own size;
         - Adam adds epsilon to sqrt(v_hat) (PyTorch's form), scikit-learn to sqrt(v)

@@ -57,14 +57,16 @@ _OUTPUT = {"softmax": ("softmax", "categorical_crossentropy"),
 class BaseMLP(BaseEstimator):
     """What MLPClassifier and MLPRegressor share: parameters, the model, the training."""
 
-    _parameter_constraints = {**_SkMLPClassifier._parameter_constraints, "activation": [str]}
+    _parameter_constraints = {**_SkMLPClassifier._parameter_constraints, "activation": [str],
+                              "dtype": [str, None]}
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
                  alpha=0.0001, batch_size="auto", learning_rate="constant",
                  learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
                  random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9,
                  nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
-                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000):
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
+                 dtype="float32"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -88,6 +90,7 @@ class BaseMLP(BaseEstimator):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dtype = dtype
 
     # ------------------------------------------------------------------ fitted attributes
     @property
@@ -137,6 +140,9 @@ class BaseMLP(BaseEstimator):
         self._validate_params()
         hidden = self._hidden_sizes()
         activation = self._check_names()
+        if self.dtype not in ("float32", "float64", None):
+            raise ValueError(f"dtype: expected 'float32', 'float64' or None (the input's), got "
+                             f"{self.dtype!r}")
         if incremental and self.solver == "lbfgs":
             raise ValueError("solver: partial_fit needs 'sgd' or 'adam', got 'lbfgs'")
         if incremental and self.early_stopping:
@@ -149,7 +155,7 @@ class BaseMLP(BaseEstimator):
             y = column_or_1d(y, warn=True)
         Y = self._encode(y, reset, incremental, classes)
         if reset:
-            self._build(X.shape[1], hidden, Y.shape[1], activation, X.dtype)
+            self._build(X.shape[1], hidden, Y.shape[1], activation, self.dtype or X.dtype)
         X = X.astype(self.model_._dtype(), copy=False)
         Y = Y.astype(X.dtype, copy=False)
         n_validation = int(np.ceil(self.validation_fraction * len(X)))
@@ -266,7 +272,8 @@ class BaseMLP(BaseEstimator):
     def _forward(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        return self.model_.predict(X.astype(self.model_._dtype(), copy=False))
+        out = self.model_.predict(X.astype(self.model_._dtype(), copy=False))
+        return out.astype(X.dtype, copy=False)  # the input's type, as scikit-learn's
 
     def _sgd_or_adam(self) -> bool:
         if self.solver not in ("sgd", "adam"):
@@ -354,14 +361,16 @@ class MLPClassifier(ClassifierMixin, BaseMLP):
 class MLPRegressor(RegressorMixin, BaseMLP):
     __doc__ = REGRESSOR_DOC
 
-    _parameter_constraints = {**_SkMLPRegressor._parameter_constraints, "activation": [str]}
+    _parameter_constraints = {**_SkMLPRegressor._parameter_constraints, "activation": [str],
+                              "dtype": [str, None]}
 
     def __init__(self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *,
                  solver="adam", alpha=0.0001, batch_size="auto", learning_rate="constant",
                  learning_rate_init=0.001, power_t=0.5, max_iter=200, shuffle=True,
                  random_state=None, tol=1e-4, verbose=False, warm_start=False, momentum=0.9,
                  nesterovs_momentum=True, early_stopping=False, validation_fraction=0.1,
-                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000):
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
+                 dtype="float32"):
         self.loss = loss
         super().__init__(
             hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
@@ -370,7 +379,7 @@ class MLPRegressor(RegressorMixin, BaseMLP):
             tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum,
             nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
             validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
-            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun)
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun, dtype=dtype)
 
     def fit(self, X, y):
         """Train on ``X`` (n, d) and targets ``y`` (n,) or (n, k). Returns self."""
