@@ -288,6 +288,19 @@ class Model:
     def load_weights(self, path) -> None:
         saving.load_weights(self, path)
 
+    def __getstate__(self) -> dict:
+        """Pickling (pickle, joblib, cloudpickle) goes through the model file's safe format:
+        the pickled bytes hold this class and the file's bytes (JSON and arrays), no other
+        code. A round trip predicts identically and continues training bit-identically."""
+        return {"model_file": saving.to_bytes(self)}
+
+    def __setstate__(self, state: dict) -> None:
+        if not isinstance(state, dict) or not isinstance(state.get("model_file"), bytes):
+            raise TypeError(f"__setstate__: expected {{'model_file': bytes}}, got "
+                            f"{type(state).__name__}")
+        archive = saving.Archive(f"<pickled {type(self).__name__}>", state["model_file"])
+        self.__dict__.update(saving.restore(archive, type(self)).__dict__)
+
     def get_config(self) -> dict:
         if self._graph is None:
             raise TypeError(

@@ -18,6 +18,7 @@ File layout: ``__model__.json`` (a UTF-8 string array), ``weight/<i>`` per weigh
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -34,6 +35,7 @@ from rosenblatt.base.checks import (
     check_bool,
 )
 from rosenblatt.nn import losses, optimizers
+from rosenblatt.nn.features import FeatureMap, Preprocessing
 
 FORMAT = "rosenblatt-model"
 VERSION = 1
@@ -119,12 +121,8 @@ def _write(path, arrays: dict) -> None:
         raise
 
 
-def save_model(model, path, include_optimizer: bool = True) -> None:
-    """Write ``model`` to ``path``: JSON architecture, weights, optimizer state."""
-    include_optimizer = check_bool(include_optimizer, "include_optimizer")
-    writable_target(path)
-    if not model.built:
-        raise ValueError(f"save: model {model.name!r} has no weights yet; build or fit it first")
+def _arrays(model, include_optimizer: bool) -> dict:
+    """The entries of ``model``'s file: JSON architecture, weights, optimizer state."""
     config = _describe_config(model, include_optimizer)
     arrays = {"__model__.json": np.array(json.dumps(config, default=_json_default))}
     for i, w in enumerate(model.get_weights()):
@@ -132,22 +130,41 @@ def save_model(model, path, include_optimizer: bool = True) -> None:
     if include_optimizer and model.optimizer is not None:
         for key, value in model.optimizer.get_state().items():
             arrays[f"optimizer/{key}"] = np.asarray(value)
-    _write(path, arrays)
+    return arrays
+
+
+def save_model(model, path, include_optimizer: bool = True) -> None:
+    """Write ``model`` to ``path``: JSON architecture, weights, optimizer state."""
+    include_optimizer = check_bool(include_optimizer, "include_optimizer")
+    writable_target(path)
+    if not model.built:
+        raise ValueError(f"save: model {model.name!r} has no weights yet; build or fit it first")
+    _write(path, _arrays(model, include_optimizer))
+
+
+def to_bytes(model) -> bytes:
+    """``model``'s file (architecture, weights, optimizer state) as bytes in memory: what
+    pickling a model holds, so that its bytes carry no code (an unbuilt model has no weights)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **_arrays(model, include_optimizer=True))
+    return buffer.getvalue()
 
 
 class Archive:
     """A model file opened for reading: its JSON config and its arrays, each read on request
-    after its declared type and shape have been checked."""
+    after its declared type and shape have been checked. ``data``: the file's bytes in memory
+    (a pickled model), ``path`` then only names them in messages."""
 
-    def __init__(self, path):
-        self.path = file_path(path)
-        if not self.path.exists():
+    def __init__(self, path, data: bytes | None = None):
+        self.path = file_path(path)  # with ``data``: only the name messages give the bytes
+        self._source = self.path if data is None else io.BytesIO(data)
+        if data is None and not self.path.exists():
             raise PathNotFoundError(f"no model file at {self.path}")
-        if not zipfile.is_zipfile(self.path):  # else numpy would try, and refuse, to unpickle
+        if not zipfile.is_zipfile(self._source):  # else numpy would try, and refuse, to unpickle
             raise ModelFileError(f"{self.path} is not a rosenblatt model file: not an .npz (zip) "
                                  "archive")
         try:
-            with zipfile.ZipFile(self.path) as archive:
+            with zipfile.ZipFile(self._source) as archive:
                 infos = archive.infolist()
                 if "__model__.json.npy" not in {info.filename for info in infos}:
                     raise self.error("is not a rosenblatt model file: no __model__.json entry",
@@ -215,7 +232,7 @@ class Archive:
         if max_size is not None and size > max_size:
             raise self.error(f"{key} declares {size} entries, more than the {max_size} the "
                              "model can use")
-        with zipfile.ZipFile(self.path) as archive, archive.open(f"{key}.npy") as handle:
+        with zipfile.ZipFile(self._source) as archive, archive.open(f"{key}.npy") as handle:
             value = np.lib.format.read_array(handle, allow_pickle=False)
         if dtype.kind == "f" and not np.isfinite(value).all():
             raise self.error(f"{key} holds NaN or inf values")
@@ -265,3 +282,63 @@ def load_weights(model, path) -> None:
     if not model.built:
         raise ValueError("load_weights: build the model first (call it on data or build(shape))")
     model.set_weights(read(path).weights(model.weights))
+
+
+def restore(archive: Archive, model_class, compile: bool = True):  # noqa: A002
+    """A ``model_class`` (Sequential or Model) rebuilt from an opened model file: architecture,
+    weights, generators, preprocessing and, with ``compile``, the optimizer and its state."""
+    config = archive.config
+    try:
+        model = model_class.from_config(_mapping(config, "config"))
+        model.set_weights(archive.weights(model.weights))
+        _restore_generator(model._rng, config["rng_state"], "rng_state")
+        by_name = {layer.name: layer for layer in model.layers}
+        for layer, state in _mapping(config, "layer_rng_states", {}).items():
+            if getattr(by_name.get(layer), "_rng", None) is None:
+                raise ValueError(f"layer_rng_states: no layer {layer!r} with its own generator")
+            _restore_generator(by_name[layer]._rng, state, f"layer_rng_states[{layer!r}]")
+        if config.get("preprocessing") is not None:
+            model.preprocessing = Preprocessing.from_config(_mapping(config, "preprocessing"))
+        elif config.get("feature_map") is not None:  # files written before preprocessing
+            model.feature_map = FeatureMap.from_config(_mapping(config, "feature_map"))
+        spec = config.get("compile")
+        if compile and spec is not None:
+            _compile(model, archive, _mapping(config, "compile"))
+    except ModelFileError:
+        raise
+    except (KeyError, TypeError, ValueError, OverflowError, RecursionError) as exc:
+        text = f"{exc} (a missing field)" if isinstance(exc, KeyError) else str(exc)
+        raise archive.error(text) from exc
+    return model
+
+
+def _mapping(config: dict, key: str, default=None) -> dict:
+    value = config[key] if default is None else config.get(key, default)
+    if not isinstance(value, dict):
+        raise TypeError(f"{key}: expected a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _restore_generator(rng, state, name: str) -> None:
+    """Set a generator's state from the file, refusing anything but a PCG64 state dict."""
+    if not isinstance(state, dict) or state.get("bit_generator") != "PCG64":
+        raise TypeError(f"{name}: expected a PCG64 generator state, got {type(state).__name__}")
+    inner = state.get("state")
+    numbers = [inner.get("state"), inner.get("inc")] if isinstance(inner, dict) else [None]
+    numbers += [state.get("has_uint32"), state.get("uinteger")]
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n < 2**128
+               for n in numbers):
+        raise ValueError(f"{name}: the generator's numbers must be integers in [0, 2^128)")
+    rng.bit_generator.state = state
+
+
+def _compile(model, archive, spec: dict) -> None:
+    metrics = spec["metrics"]
+    if not isinstance(metrics, list):
+        raise TypeError(f"compile.metrics: expected a list, got {type(metrics).__name__}")
+    model.compile(optimizer=spec["optimizer"], loss=spec["loss"], metrics=metrics)
+    keys = archive.keys("optimizer/")
+    if keys:
+        theta, _ = model.flat_parameters()
+        model.optimizer.set_state({key[len("optimizer/"):]: archive.array(key, max_size=theta.size)
+                                   for key in keys})

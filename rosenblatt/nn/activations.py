@@ -29,6 +29,8 @@ from rosenblatt.nn.elementwise import (
     Activation,
     Compiled,
     _row_form,
+    pickle_by_name,
+    reduce_by_name,
 )
 
 registry = Registry("activation")
@@ -221,6 +223,9 @@ class Softmax:
         out.logits = x
         return out
 
+    def __reduce__(self):
+        return reduce_by_name(self)
+
     def __repr__(self) -> str:
         return f"<activation softmax: {self.formula}>"
 
@@ -232,6 +237,9 @@ Tensor.relu = lambda self: relu(self)
 
 softmax_activation = Softmax()
 registry.add("softmax", softmax_activation)
+for _name in registry.names():  # registered activations pickle by name
+    if getattr(registry.lookup(_name), "name", None) == _name:
+        pickle_by_name(registry.lookup(_name))
 
 
 def softmax(x, axis: int = -1) -> Tensor:

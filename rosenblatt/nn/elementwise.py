@@ -94,6 +94,9 @@ class Activation:
         self.compiled = compiled
         self.__name__ = name
 
+    def __reduce__(self):
+        return reduce_by_name(self)
+
     def derivative(self, z: np.ndarray, y: np.ndarray | None = None) -> np.ndarray:
         """g'(z), elementwise (y = g(z) may be given to save work)."""
         z = np.asarray(z)
@@ -166,6 +169,28 @@ def _compiled_backward(kernel):
         return out
 
     return backward
+
+
+_PICKLED_BY_NAME: dict = {}  # the registered activations (rosenblatt.nn.activations fills it)
+
+
+def pickle_by_name(activation) -> None:
+    """Let ``activation``, a registered one, pickle as its name: unpickling then gives back the
+    one registered object (code compares activations by identity), and carries no code."""
+    _PICKLED_BY_NAME[activation.name] = activation
+
+
+def by_name(name: str):
+    """The registered activation ``name`` (what a pickled activation becomes again)."""
+    return _PICKLED_BY_NAME[name]
+
+
+def reduce_by_name(activation):
+    """``__reduce__`` of activations: by name when registered, else a clear TypeError."""
+    if _PICKLED_BY_NAME.get(activation.name) is not activation:
+        raise TypeError(f"activation {activation!r} is not a registered activation, so it "
+                        "cannot be pickled; use a registered name")
+    return by_name, (activation.name,)
 
 
 def _keep_dtype(fn):

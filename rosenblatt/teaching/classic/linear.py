@@ -6,7 +6,14 @@ import numpy as np
 
 from rosenblatt.base.checks import as_array, check_same_length, describe
 
-from ._common import check_fitted, check_n_features
+from ._common import (
+    Estimator,
+    as_samples,
+    as_targets,
+    check_fitted,
+    check_n_features,
+    require_y,
+)
 
 
 def least_squares(X, y, fit_intercept: bool = True):
@@ -49,7 +56,7 @@ def least_squares(X, y, fit_intercept: bool = True):
     return theta[:-1], float(b) if y.ndim == 1 else b
 
 
-class LinearNeuron:
+class LinearNeuron(Estimator):
     """A neuron with the identity activation, fitted in closed form by least squares.
 
     **Formula** (lectures 002, 003): ``y_hat = x W + b``; ``fit`` sets ``(W, b)`` to
@@ -59,6 +66,7 @@ class LinearNeuron:
         fit_intercept: learn the bias b (otherwise b = 0).
 
     Fitted attributes: ``coef_`` (d,) or (d, k), ``intercept_``, ``n_features_in_``.
+    It is a scikit-learn regressor (``get_params``, ``clone``, pipelines, grid searches).
 
     >>> neuron = LinearNeuron().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
     >>> np.round(neuron.predict([[3.0]]), 12).tolist()
@@ -67,20 +75,25 @@ class LinearNeuron:
     Lecture example L25.
     """
 
+    _estimator_type = "regressor"
+    _multi_output = True
+
     def __init__(self, fit_intercept: bool = True):
         self.fit_intercept = fit_intercept
 
     def fit(self, X, y) -> LinearNeuron:
         """Solve for ``coef_`` and ``intercept_`` from ``X`` (n, d) and ``y`` (n,) or (n, k)."""
-        self.coef_, self.intercept_ = least_squares(X, y, self.fit_intercept)
+        require_y(y, self)
+        self.coef_, self.intercept_ = least_squares(as_samples(X), as_targets(y),
+                                                    self.fit_intercept)
         self.n_features_in_ = self.coef_.shape[0]
         return self
 
     def predict(self, X) -> np.ndarray:
         """``X W + b`` for ``X`` of shape (n, d); returns (n,) or (n, k)."""
         check_fitted(self, "coef_")
-        X = as_array(X, "X", dtype=np.float64, ndim=2)
-        check_n_features(X, self.n_features_in_)
+        X = as_samples(X)
+        check_n_features(X, self.n_features_in_, owner=self)
         return X @ self.coef_ + self.intercept_
 
     def score(self, X, y) -> float:

@@ -16,7 +16,17 @@ from rosenblatt.base.checks import (
 )
 from rosenblatt.base.gates import binary_rows
 
-from ._common import TruthTable, accuracy, as_binary, check_fitted, check_n_features
+from ._common import (
+    Estimator,
+    TruthTable,
+    accuracy,
+    as_binary,
+    as_samples,
+    as_targets,
+    check_fitted,
+    check_n_features,
+    require_y,
+)
 
 
 class McCullochPitts:
@@ -157,7 +167,7 @@ def _check_inhibitory(inhibitory, W) -> tuple[int, ...]:
     return tuple(int(j) for j in indices)
 
 
-class Hebbian:
+class Hebbian(Estimator):
     """Hebb's rule for a layer of linear associations, optionally kept bounded.
 
     **Formula** (lecture 000, Hebb 1949; ``alpha`` = learning_rate, ``lambda`` = decay)::
@@ -174,7 +184,10 @@ class Hebbian:
         decay: ``lambda`` in [0, 1], the fraction of the weight lost per update.
         normalize: rescale the weights into each output to unit Euclidean norm after each update.
 
-    Fitted attribute ``weights_`` has shape (d_in, d_out), entry (x, y) being ``w_xy``.
+    Fitted attributes: ``weights_`` of shape (d_in, d_out), entry (x, y) being ``w_xy``;
+    ``n_features_in_`` (d_in). An update whose weights would overflow to inf is refused
+    (ValueError naming learning_rate) and leaves the weights as they were. It follows
+    scikit-learn's estimator protocol (``get_params``, ``clone``).
 
     >>> h = Hebbian(learning_rate=0.5)
     >>> for _ in range(3):
@@ -186,55 +199,74 @@ class Hebbian:
     """
 
     def __init__(self, learning_rate: float = 0.1, decay: float = 0.0, normalize: bool = False):
-        self.learning_rate = check_positive(learning_rate, "learning_rate")
-        self.decay = check_in_range(decay, "decay", 0.0, 1.0)
-        if not isinstance(normalize, bool):
-            raise TypeError(f"normalize: expected True or False, got {describe(normalize)}")
+        self.learning_rate = learning_rate
+        self.decay = decay
         self.normalize = normalize
+        self._check_params()
+
+    def _check_params(self) -> None:
+        check_positive(self.learning_rate, "learning_rate")
+        check_in_range(self.decay, "decay", 0.0, 1.0)
+        if not isinstance(self.normalize, bool):
+            raise TypeError(f"normalize: expected True or False, got {describe(self.normalize)}")
 
     def update(self, x, y) -> Hebbian:
         """Apply the rule once for the pre-synaptic activity ``x`` (d_in,) and the
         post-synaptic activity ``y`` (d_out,); scalars count as length 1. Returns self."""
+        self._check_params()
         x = np.atleast_1d(as_array(x, "x", dtype=np.float64, ndim=(0, 1)))
         y = np.atleast_1d(as_array(y, "y", dtype=np.float64, ndim=(0, 1)))
         if not hasattr(self, "weights_"):
-            self.weights_ = np.zeros((x.size, y.size))
+            W = np.zeros((x.size, y.size))
         elif self.weights_.shape != (x.size, y.size):
             raise ValueError(
                 f"x, y: expected sizes {self.weights_.shape} matching weights_, "
                 f"got x of size {x.size} and y of size {y.size}"
             )
-        self._step(x, y)
+        else:
+            W = self.weights_.copy()
+        self._step(W, x, y)
+        self.weights_, self.n_features_in_ = W, W.shape[0]
         return self
 
     def fit(self, X, Y, epochs: int = 1) -> Hebbian:
         """Start from zero weights and apply :meth:`update` to every row of ``X`` (n, d_in)
         and ``Y`` (n, d_out) or (n,), in order, ``epochs`` times. Returns self."""
-        X = as_array(X, "X", dtype=np.float64, ndim=2)
-        Y = as_array(Y, "Y", dtype=np.float64, ndim=(1, 2))
+        self._check_params()
+        require_y(Y, self, "Y")
+        X = as_samples(X)
+        Y = as_targets(Y, "Y")
         check_same_length(X, Y, "X", "Y")
         check_positive(epochs, "epochs", integer=True)
         Y = Y.reshape(len(Y), -1)
-        self.weights_ = np.zeros((X.shape[1], Y.shape[1]))
+        W = np.zeros((X.shape[1], Y.shape[1]))
         for _ in range(epochs):
             for x, y in zip(X, Y, strict=True):
-                self._step(x, y)
+                self._step(W, x, y)
+        self.weights_, self.n_features_in_ = W, W.shape[0]
         return self
 
     def predict(self, X) -> np.ndarray:
         """Recall the associated outputs ``X @ weights_``: shape (n, d_out) from (n, d_in)."""
         check_fitted(self, "weights_")
-        X = as_array(X, "X", dtype=np.float64, ndim=2)
-        check_n_features(X, self.weights_.shape[0])
+        X = as_samples(X)
+        check_n_features(X, self.weights_.shape[0], owner=self)
         return X @ self.weights_
 
-    def _step(self, x: np.ndarray, y: np.ndarray) -> None:
-        W = self.weights_
-        W *= 1.0 - self.decay
-        W += self.learning_rate * np.outer(x, y)
-        if self.normalize:
-            norms = np.linalg.norm(W, axis=0)
-            np.divide(W, norms, out=W, where=norms > 0)
+    def _step(self, W: np.ndarray, x: np.ndarray, y: np.ndarray) -> None:
+        """One update of ``W`` in place; raises (naming learning_rate) if it overflows."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            W *= 1.0 - self.decay
+            W += self.learning_rate * np.outer(x, y)
+            if self.normalize:
+                norms = np.linalg.norm(W, axis=0)
+                np.divide(W, norms, out=W, where=norms > 0)
+        if not np.isfinite(W).all():
+            raise ValueError(
+                f"learning_rate: the update alpha x y^T with learning_rate="
+                f"{self.learning_rate!r} made the weights overflow to inf or NaN (largest "
+                f"|x| {np.abs(x).max():g}, |y| {np.abs(y).max():g}); use a smaller "
+                "learning_rate or smaller activities (weights_ are unchanged)")
 
     def __repr__(self) -> str:
         return (

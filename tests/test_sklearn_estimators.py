@@ -1,0 +1,341 @@
+"""scikit-learn's own estimator checks over every rosenblatt estimator, and the MLPs' numbers
+against scikit-learn's MLPs (skipped when scikit-learn is absent)."""
+
+import io
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+import joblib  # noqa: E402
+from rosenblatt.classic import Hebbian, LinearNeuron, Perceptron  # noqa: E402
+from sklearn.base import clone  # noqa: E402
+from sklearn.datasets import (  # noqa: E402
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+)
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split  # noqa: E402
+from sklearn.neural_network import MLPClassifier as SkMLPClassifier  # noqa: E402
+from sklearn.neural_network import MLPRegressor as SkMLPRegressor  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+from rosenblatt.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
+
+# The checks that cannot pass, with the reason (scikit-learn's expected_failed_checks).
+_UNFITTED = ("NotFittedError is scikit-learn's class: the classic learners, which do not "
+             "import scikit-learn, raise a ValueError saying 'not fitted yet'")
+EXPECTED_FAILURES = {
+    "Perceptron": {
+        "check_estimators_unfitted": _UNFITTED,
+        "check_supervised_y_2d": "a column y of shape (n, 1) is refused (labels are 1-D), not "
+                                 "raveled with scikit-learn's DataConversionWarning",
+    },
+    "LinearNeuron": {"check_estimators_unfitted": _UNFITTED},
+    "Hebbian": {
+        "check_estimators_unfitted": _UNFITTED,
+        "check_do_not_raise_errors_in_init_or_set_params": "Hebbian checks its arguments when "
+        "it is made, as its lecture example (one update at a time, no fit) needs",
+    },
+}
+
+
+def _expected_failed_checks(estimator):
+    return EXPECTED_FAILURES.get(type(estimator).__name__, {})
+
+
+ESTIMATORS = [
+    MLPClassifier(max_iter=100),
+    MLPRegressor(max_iter=100),
+    Perceptron(),
+    LinearNeuron(),
+    Hebbian(),
+]
+
+
+with warnings.catch_warnings():  # the classic learners follow the protocol without the base
+    warnings.filterwarnings("ignore", "Estimator .* does not inherit", UserWarning)
+    _EVERY_CHECK = parametrize_with_checks(ESTIMATORS,
+                                           expected_failed_checks=_expected_failed_checks)
+
+
+@_EVERY_CHECK
+def test_sklearn_compatible_estimator(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        check(estimator)
+
+
+# --------------------------------------------------------------------------- one step, exactly
+def _data(n=40, d=4, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d))
+
+
+def _step_from_same_weights(ours, theirs, X, y, **first):
+    """Both estimators take one epoch from the same weights with fresh optimizers."""
+    ours.partial_fit(X, y, **first)
+    theirs.partial_fit(X, y, **first)
+    start = [w.copy() for w in ours.model_.get_weights()]
+    theirs.coefs_ = [w.copy() for w in start[0::2]]
+    theirs.intercepts_ = [b.copy() for b in start[1::2]]
+    del theirs._optimizer
+    ours.model_.optimizer = None
+    ours.partial_fit(X, y)
+    theirs.partial_fit(X, y)
+
+
+STEP_CASES = [
+    ("multiclass", dict(solver="sgd", activation="tanh", momentum=0.9, alpha=0.01)),
+    ("binary", dict(solver="adam", activation="relu", alpha=0.1, epsilon=1e-14)),
+    ("multilabel", dict(solver="sgd", activation="logistic", momentum=0.0, alpha=0.05)),
+    ("regression", dict(solver="sgd", activation="relu", momentum=0.5,
+                        nesterovs_momentum=False, alpha=0.02)),
+    ("regression2", dict(solver="adam", activation="identity", alpha=0.3, epsilon=1e-14)),
+]
+
+
+@pytest.mark.parametrize(("kind", "params"), STEP_CASES, ids=[c[0] for c in STEP_CASES])
+def test_one_epoch_equals_scikit_learns(kind, params):
+    """Same start, same batches: the weights after an epoch are scikit-learn's (alpha, the
+    loss's scale per output kind, momentum, Adam's first step; Adam's epsilon, which the two
+    add in different places, is made negligible)."""
+    X = _data()
+    rng = np.random.default_rng(1)
+    common = dict(hidden_layer_sizes=(5,), batch_size=10, shuffle=False,
+                  learning_rate_init=0.05, random_state=0, **params)
+    first = {}
+    if kind.startswith("regression"):
+        y = rng.normal(size=(40, 2)) if kind == "regression2" else rng.normal(size=40)
+        ours, theirs = MLPRegressor(dtype=None, **common), SkMLPRegressor(**common)
+    else:
+        y = {"multiclass": rng.integers(0, 3, 40), "binary": rng.integers(0, 2, 40),
+             "multilabel": rng.integers(0, 2, (40, 3))}[kind]
+        ours, theirs = MLPClassifier(dtype=None, **common), SkMLPClassifier(**common)
+        first = {"classes": np.arange(3) if kind == "multilabel" else np.unique(y)}
+    _step_from_same_weights(ours, theirs, X, y, **first)
+    for mine, reference in zip(ours.coefs_ + ours.intercepts_,
+                               theirs.coefs_ + theirs.intercepts_, strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=1e-6, atol=1e-9)
+    if kind != "regression2":  # for k outputs scikit-learn reports the mean over outputs
+        assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-9)
+    assert ours.out_activation_ == theirs.out_activation_
+
+
+# --------------------------------------------------------------------------- accuracy
+def _mean_score(estimator_class, X, y, seeds, **params):
+    scores = []
+    for seed in seeds:
+        Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model = estimator_class(random_state=seed, **params).fit(Xtr, ytr)
+        scores.append(model.score(Xte, yte))
+    return float(np.mean(scores))
+
+
+LOADERS = {"digits": load_digits, "iris": load_iris, "wine": load_wine,
+           "breast_cancer": load_breast_cancer}
+
+
+@pytest.mark.parametrize("name", list(LOADERS))
+def test_accuracy_at_least_scikit_learns(name):
+    """Mean test accuracy over 5 seeds (splits and weights), the same settings for both."""
+    X, y = LOADERS[name](return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    params = dict(hidden_layer_sizes=(32,), max_iter=60)
+    ours = _mean_score(MLPClassifier, X, y, range(5), **params)
+    theirs = _mean_score(SkMLPClassifier, X, y, range(5), **params)
+    assert ours >= theirs - 0.02, (ours, theirs)
+
+
+def test_r2_at_least_scikit_learns_on_diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    y = (y - y.mean()) / y.std()
+    params = dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01)
+    ours = _mean_score(MLPRegressor, X, y, range(5), **params)
+    theirs = _mean_score(SkMLPRegressor, X, y, range(5), **params)
+    assert ours >= theirs - 0.03, (ours, theirs)
+
+
+# --------------------------------------------------------------------------- tools and pickling
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_pipeline_grid_search_and_cross_validation():
+    X, y = load_iris(return_X_y=True)
+    pipe = Pipeline([("scale", StandardScaler()),
+                     ("mlp", MLPClassifier((8,), max_iter=50, learning_rate_init=0.05,
+                                           random_state=0))])
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.mean() > 0.8
+    search = GridSearchCV(pipe, {"mlp__learning_rate_init": [0.01, 0.1]}, cv=3).fit(X, y)
+    assert search.best_params_["mlp__learning_rate_init"] in (0.01, 0.1)
+    assert clone(pipe).get_params()["mlp__hidden_layer_sizes"] == (8,)
+
+
+def _round_trips():
+    trips = [("pickle", lambda e: pickle.loads(pickle.dumps(e)))]
+
+    def through_joblib(estimator):
+        buffer = io.BytesIO()
+        joblib.dump(estimator, buffer)
+        buffer.seek(0)
+        return joblib.load(buffer)
+
+    trips.append(("joblib", through_joblib))
+    try:
+        import cloudpickle
+    except ImportError:
+        return trips
+    trips.append(("cloudpickle", lambda e: pickle.loads(cloudpickle.dumps(e))))
+    return trips
+
+
+@pytest.mark.parametrize(("how", "trip"), _round_trips(), ids=[t[0] for t in _round_trips()])
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_estimator_round_trip_predicts_and_trains_identically(how, trip, solver):
+    X, y = load_iris(return_X_y=True)
+    clf = MLPClassifier((6,), solver=solver, max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    copy = trip(clf)
+    np.testing.assert_array_equal(copy.predict_proba(X), clf.predict_proba(X))
+    for estimator in (clf, copy):
+        estimator.partial_fit(X, y)
+        estimator.partial_fit(X, y)
+    for mine, theirs in zip(copy.coefs_ + copy.intercepts_, clf.coefs_ + clf.intercepts_,
+                            strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    assert copy.loss_curve_ == clf.loss_curve_
+
+
+# --------------------------------------------------------------------------- refused calls
+def test_refused_fits_name_the_argument_and_change_nothing():
+    X, y = load_iris(return_X_y=True)
+    clf = MLPClassifier((4,), max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    before = [w.copy() for w in clf.model_.get_weights()]
+    model = clf.model_
+    cases = [
+        ({"activation": "bogus"}, ValueError, r"activation: .*'relu'.*got 'bogus'"),
+        ({"hidden_layer_sizes": (0,)}, ValueError, r"hidden_layer_sizes: .*positive"),
+        ({"early_stopping": True, "validation_fraction": 0.001}, ValueError,
+         "validation_fraction: the validation set is too small"),
+        ({"alpha": -1.0}, ValueError, "'alpha' parameter"),
+    ]
+    for params, error, message in cases:
+        refused = clone(clf).set_params(**params)
+        with pytest.raises(error, match=message):
+            refused.fit(X, y)
+        assert not hasattr(refused, "model_")
+        clf.set_params(**params)
+        with pytest.raises(error, match=message):
+            clf.fit(X, y)
+        clf.set_params(**clone(MLPClassifier((4,), max_iter=3, random_state=0)).get_params())
+        assert clf.model_ is model
+        for w, old in zip(clf.model_.get_weights(), before, strict=True):
+            np.testing.assert_array_equal(w, old)
+    with pytest.raises(ValueError, match=r"y: expected labels in classes_ \[0, 1, 2\]"):
+        clf.partial_fit(X, np.full(len(X), 7))
+    assert clf.classes_.tolist() == [0, 1, 2]
+    with pytest.raises(ValueError, match="dtype: expected 'float32', 'float64' or None"):
+        MLPClassifier(dtype="float16").fit(X, y)
+    with pytest.raises(ValueError, match="loss: .*'squared_error', got 'poisson'"):
+        MLPRegressor(loss="poisson").fit(X, y)
+    stopping = MLPClassifier(early_stopping=True)
+    with pytest.raises(ValueError, match="early_stopping: partial_fit does not support"):
+        stopping.partial_fit(X, y, classes=[0, 1, 2])
+    assert not hasattr(stopping, "model_") and not hasattr(stopping, "classes_")
+    with pytest.raises(AttributeError, match="has no attribute 'partial_fit'"):
+        MLPClassifier(solver="lbfgs").partial_fit(X, y, classes=[0, 1, 2])
+
+
+def test_dtype_float32_by_default_else_as_asked_or_the_inputs():
+    X, y = load_iris(return_X_y=True)
+    kinds = {"float32": np.float32, "float64": np.float64, None: np.float64}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for dtype, expected in kinds.items():
+            clf = MLPClassifier((4,), max_iter=2, dtype=dtype).fit(X, y)
+            assert clf.coefs_[0].dtype == expected
+            assert clf.predict_proba(X).dtype == np.float64  # outputs: the input's type
+        assert MLPClassifier((4,), max_iter=2, dtype=None).fit(
+            X.astype(np.float32), y).coefs_[0].dtype == np.float32
+
+
+def test_lbfgs_fits_xor():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    clf = MLPClassifier((8,), "tanh", solver="lbfgs", random_state=0).fit(X, [0, 1, 1, 0])
+    assert clf.predict(X).tolist() == [0, 1, 1, 0]
+    assert clf.n_iter_ > 0 and clf.loss_ < 0.05
+
+
+def test_docstring_examples():
+    import doctest
+
+    from rosenblatt.sklearn import mlp
+
+    result = doctest.testmod(mlp, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("schedule", ["invscaling", "adaptive", "constant"])
+def test_epochs_schedules_and_stopping_equal_scikit_learns(schedule):
+    """From the same weights, fit's epochs follow scikit-learn's rules: the learning-rate
+    schedule after each epoch, tol / n_iter_no_change, the loss curve and n_iter_."""
+    X = _data(60, 3)
+    y = np.random.default_rng(2).integers(0, 3, 60)
+    params = dict(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, learning_rate=schedule,
+                  learning_rate_init=0.5, power_t=0.3, batch_size=60, shuffle=False,
+                  warm_start=True, tol=1e-3, n_iter_no_change=2, random_state=0, max_iter=1)
+    ours = MLPClassifier(dtype="float64", **params).fit(X, y)
+    theirs = SkMLPClassifier(**params).fit(X, y)
+    start = [w.copy() for w in ours.model_.get_weights()]
+    theirs.coefs_, theirs.intercepts_ = [w.copy() for w in start[0::2]], [
+        b.copy() for b in start[1::2]]
+    for estimator in (ours, theirs):
+        estimator.set_params(max_iter=300).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 301
+    # the curves go on from the first fit's loss, which started from other weights
+    np.testing.assert_allclose(ours.loss_curve_[1:], theirs.loss_curve_[1:], rtol=1e-9)
+    for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_early_stopping_keeps_the_best_epoch_and_verbose_prints(capsys):
+    X, y = load_iris(return_X_y=True)
+    clf = MLPClassifier((8,), early_stopping=True, validation_fraction=0.2, n_iter_no_change=3,
+                        learning_rate_init=0.01, max_iter=300, random_state=0,
+                        verbose=True).fit(X, y)
+    assert clf.best_loss_ is None and len(clf.validation_scores_) == clf.n_iter_ < 300
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert "Iteration 1, loss = " in capsys.readouterr().out
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_parallel_cross_validation_equals_serial():
+    """n_jobs=2 pickles the pipeline to two worker processes: the scores are the serial ones."""
+    X, y = load_iris(return_X_y=True)
+    pipe = Pipeline([("scale", StandardScaler()),
+                     ("mlp", MLPClassifier((8,), max_iter=30, learning_rate_init=0.05,
+                                           random_state=0))])
+    serial = cross_val_score(pipe, X, y, cv=3, n_jobs=1)
+    parallel = cross_val_score(pipe, X, y, cv=3, n_jobs=2)
+    np.testing.assert_array_equal(serial, parallel)
+    grid = {"mlp__alpha": [1e-4, 1e-1]}
+    one = GridSearchCV(pipe, grid, cv=3, n_jobs=1).fit(X, y).cv_results_["mean_test_score"]
+    two = GridSearchCV(pipe, grid, cv=3, n_jobs=2).fit(X, y).cv_results_["mean_test_score"]
+    np.testing.assert_array_equal(one, two)
