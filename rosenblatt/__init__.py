@@ -80,6 +80,7 @@ PUBLIC_MODULES = {
     "classic": "rosenblatt.teaching.classic",
     "micro": "rosenblatt.teaching.micro",
     "explain": "rosenblatt.teaching.explain",
+    "graph": "rosenblatt.graph",
 }
 for _name, _target in PUBLIC_MODULES.items():
     _module = _importlib.import_module(_target)
