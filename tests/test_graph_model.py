@@ -167,6 +167,23 @@ def test_from_model_and_to_model_give_identical_predictions():
         Graph.from_model("model")
 
 
+def test_a_layered_graph_trains_as_its_sequential_does():
+    model = Sequential([Dense(6, activation="tanh", input_dim=2),
+                        Dense(1, activation="sigmoid")], seed=2)
+    g = Graph.from_model(model)
+    assert g.chain() is not None and g.output_layer().kernel is g.layers[-1].kernel
+    for net in (model, g):
+        net.compile("adam", "binary_crossentropy")
+        net.fit(XOR_X, XOR_Y, batch_size=2, epochs=5, shuffle=False, verbose=0)
+    np.testing.assert_allclose(g.predict(XOR_X), model.predict(XOR_X), rtol=1e-6)
+    g.layers[0].trainable = False
+    before = g.get_weights()[0]
+    g.compile("adam", "binary_crossentropy")
+    g.fit(XOR_X, XOR_Y, epochs=2, verbose=0)
+    np.testing.assert_array_equal(g.get_weights()[0], before)
+    assert Graph([(1, 3), (3, 4), (1, 4)], [1], [4], seed=0).chain() is None
+
+
 def test_save_and_load_round_trip(tmp_path):
     g = notes_graph(seed=2, dtype=None)
     g.compile("adam", "binary_crossentropy")

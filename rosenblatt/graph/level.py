@@ -25,7 +25,7 @@ import numpy as np
 from rosenblatt.autodiff.shape_ops import concatenate, getitem
 from rosenblatt.autodiff.tensor import Tensor
 from rosenblatt.nn import activations, fused, initializers
-from rosenblatt.nn.layers import Layer
+from rosenblatt.nn.layers import Dense, Layer
 
 
 class NodeLevel(Layer):
@@ -89,6 +89,17 @@ class NodeLevel(Layer):
         """As Layer.set_weights; entries of the kernel without an edge are kept at 0."""
         super().set_weights(values)
         self.kernel.data *= self.mask
+
+    def as_dense(self) -> Dense:
+        """A Dense layer holding this level's kernel and bias (the same tensors), for a
+        level fed by every node of one block with one activation."""
+        dense = Dense(len(self.level.nodes), activation=self.activation,
+                      use_bias=self.use_bias, name=f"{self.name}_dense", dtype=self.dtype)
+        dense.kernel, dense.bias = self.kernel, self.bias
+        dense._weights = list(self._weights)
+        dense._regularizers = list(self._regularizers)
+        dense.input_shape, dense.built = self.input_shape, True
+        return dense
 
     def get_config(self):
         raise TypeError("a NodeLevel is part of a Graph: save the Graph")

@@ -90,6 +90,7 @@ class Graph(Model):
         for level in self._levels:
             level.ensure_built((sum(width[b] for b in level.level.blocks),), self._rng)
         self.input_shape = (len(structure.inputs),)
+        self._dense = None if self.layered() else [level.as_dense() for level in self._levels]
 
     # ------------------------------------------------------------------ structure
     @property
@@ -105,6 +106,21 @@ class Graph(Model):
     def dangling(self) -> tuple:
         """Hidden nodes on no path from an input to an output."""
         return self.structure.dangling
+
+    def chain(self):
+        """A layered graph's levels as Dense layers holding the levels' own weights (so the
+        chain paths of training and prediction run it, as they run the same Sequential), else
+        None."""
+        if self._dense is None:
+            return None
+        for view, level in zip(self._dense, self._levels, strict=True):
+            view.trainable = level.trainable
+        return list(self._dense)
+
+    def output_layer(self):
+        """The last level's Dense form when the graph is layered (its output activation
+        can then be fused into the loss), else None."""
+        return None if self._dense is None else self._dense[-1]
 
     def call(self, inputs, training=False):
         """The outputs (batch, len(outputs)) from the inputs (batch, len(inputs)), level by
