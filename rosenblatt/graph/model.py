@@ -243,7 +243,9 @@ class Graph(Model):
     @classmethod
     def from_model(cls, model, seed=None):
         """The graph of a model made of Dense layers: inputs ``x1..``, hidden nodes ``h<l>_<k>``
-        (layer l, unit k), outputs ``y1..``; the weights are copied."""
+        (layer l, unit k), outputs ``y1..``; the weights are copied. When some layers have
+        biases and others not, every node gets one, those of bias-free layers starting at 0
+        (so the predictions agree, but training then moves them too)."""
         chain = model.chain() if isinstance(model, Model) else None
         if not chain or any(type(layer) is not Dense for layer in chain):
             raise ValueError(f"model: expected a built model made of Dense layers only, got "
