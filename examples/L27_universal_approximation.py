@@ -1,20 +1,30 @@
-"""L27 (lectures 003, 000): universal approximation (Cybenko 1989).
+"""L27 (lectures 003, 000): universal approximation (Cybenko 1989), learned by training.
 
-One hidden layer of sigmoid units followed by a linear output approximates a continuous
-function on [0, 1]: trained on sin(2 pi x), the largest error on a grid falls as the hidden
-layer grows from 2 to 8 to 32 units.
+One hidden layer followed by a linear output approximates a continuous function on [0, 1].
+Here the network is *trained*, from the library's default initialization (Glorot-uniform
+kernels, zero biases), with one stated recipe for every width: tanh hidden units, 50 points
+of sin(2 pi x) on [0, 1], mean squared error, full-batch Adam whose learning rate decays
+exponentially from 0.05 to 0.001 over 2000 epochs, float64.
 
-Run: python examples/L27_universal_approximation.py [--units 2 8 32] [--epochs 300]
+The largest error on a grid of [0, 1] then falls as the hidden layer widens. Over seeds
+0-9 its median is 0.16, 0.058 and 0.027 for 2, 8 and 32 units; over seeds 10-29, 0.16, 0.075
+and 0.037. Single seeds vary (for 8 units from 0.014 to 0.12), which is why the claim is a
+median. The hand-built network of the constructive proof is ``L27_staircase_construction.py``.
+
+Run: python examples/L27_universal_approximation.py [--units 2 8 32] [--seeds 10]
 """
 
 import argparse
+import statistics
 
 import numpy as np
-from rosenblatt.classic import least_squares
 from rosenblatt.layers import Dense
 from rosenblatt.optimizers import Adam
+from rosenblatt.schedules import ExponentialDecay
 
 from rosenblatt import Sequential
+
+LEARNING_RATE, FINAL_LEARNING_RATE = 0.05, 0.001
 
 
 def target(x):
@@ -22,54 +32,36 @@ def target(x):
     return np.sin(2 * np.pi * x)
 
 
-def staircase_weights(units, steepness=4.0):
-    """Hidden kernel (1, units) and bias (units,): sigmoid steps centred at c_k = (k + 1/2) / units.
-
-    Unit k computes sigmoid(s (x - c_k)) with s = steepness * units, so the steps tile [0, 1];
-    a weighted sum of such steps approximates any continuous function (Cybenko's argument).
-    """
-    centres = (np.arange(units) + 0.5) / units
-    s = steepness * units
-    return np.full((1, units), s), -s * centres
-
-
-def fit_network(units, epochs, seed=0, n=200):
-    """Fit x -> sigmoid layer of ``units`` -> linear on [0, 1]; return the max grid error.
-
-    The hidden layer starts as a staircase, the output layer is solved by least squares, and
-    then all weights are trained together with Adam on the mean squared error.
-    """
+def fit_network(units, seed, epochs=2000, n=50):
+    """Train x -> tanh layer of ``units`` -> linear by the recipe above; return the max error
+    on a grid of 1001 points of [0, 1]."""
     x = np.linspace(0.0, 1.0, n).reshape(-1, 1)
-    y = target(x)
-    model = Sequential(
-        [
-            Dense(units, activation="sigmoid", input_dim=1, dtype="float64"),
-            Dense(1, dtype="float64"),
-        ],
-        seed=seed,
-    )
-    W1, b1 = staircase_weights(units)
-    hidden = 1 / (1 + np.exp(-(x @ W1 + b1)))
-    W2, b2 = least_squares(hidden, y)
-    model.set_weights([W1, b1, W2, b2])
-    model.compile(optimizer=Adam(learning_rate=0.001), loss="mean_squared_error")
-    model.fit(x, y, batch_size=None, epochs=epochs, verbose=0)
+    model = Sequential([Dense(units, activation="tanh", input_dim=1, dtype="float64"),
+                        Dense(1, dtype="float64")], seed=seed)
+    schedule = ExponentialDecay(LEARNING_RATE, epochs, FINAL_LEARNING_RATE / LEARNING_RATE)
+    model.compile(optimizer=Adam(learning_rate=schedule), loss="mean_squared_error")
+    model.fit(x, target(x), batch_size=None, epochs=epochs, verbose=0)
     grid = np.linspace(0.0, 1.0, 1001).reshape(-1, 1)
     return float(np.max(np.abs(model.predict(grid) - target(grid))))
 
 
 def main(argv=None):
-    """Return ``{units: max |network(x) - sin(2 pi x)| on a grid of [0, 1]}``."""
+    """Return ``{'errors': {units: [max error per seed]}, 'median': {units: median}}``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, nargs="+", default=[2, 8, 32])
-    parser.add_argument("--epochs", type=int, default=300)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, default=10, help="seeds 0 .. SEEDS-1")
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, default=2000)
     args = parser.parse_args(argv)
-    errors = {}
+    seeds = range(args.first_seed, args.first_seed + args.seeds)
+    errors, median = {}, {}
     for units in args.units:
-        errors[units] = fit_network(units, args.epochs, args.seed)
-        print(f"{units:3d} hidden sigmoid units: max error on the grid {errors[units]:.4f}")
-    return errors
+        errors[units] = [fit_network(units, seed, args.epochs) for seed in seeds]
+        median[units] = statistics.median(errors[units])
+        print(f"{units:3d} hidden tanh units: max error on the grid, median over seeds "
+              f"{seeds.start}-{seeds.stop - 1}: {median[units]:.4f} (from "
+              f"{min(errors[units]):.4f} to {max(errors[units]):.4f})")
+    return {"errors": errors, "median": median}
 
 
 if __name__ == "__main__":

@@ -80,11 +80,16 @@ PUBLIC_MODULES = {
     "classic": "rosenblatt.teaching.classic",
     "micro": "rosenblatt.teaching.micro",
     "explain": "rosenblatt.teaching.explain",
+    "graph": "rosenblatt.graph",
 }
 for _name, _target in PUBLIC_MODULES.items():
     _module = _importlib.import_module(_target)
     _sys.modules[f"{__name__}.{_name}"] = _module
     globals()[_name] = _module
+    for _sub in [key for key in _sys.modules if key.startswith(f"{_target}.")]:
+        # a package's modules under the public path too (rosenblatt.micro.nn is
+        # rosenblatt.teaching.micro.nn), so that importing either gives the same module
+        _sys.modules[f"{__name__}.{_name}{_sub[len(_target):]}"] = _sys.modules[_sub]
 
 __version__ = "0.1.0"
 

@@ -166,18 +166,25 @@ def test_L16_two_linear_layers_are_one():
 
 
 def test_L17_playground_learning_rates():
-    out = run("L17_playground_learning_rate", "--epochs", "80")
-    slow, medium, fast = out[0.01][0], out[0.1][0], out[1.0][0]
-    assert medium is not None and out[0.1][1][medium - 1] < 0.05
-    assert slow is None or medium < slow
-    assert fast is None and min(out[1.0][1]) >= 0.05 and len(out[1.0][1]) == 80
+    """The notes' story as statistics over seeds 0-19 (80 epochs), the figures the script's
+    docstring and docs/examples.md state."""
+    stats = run("L17_playground_learning_rate", "--epochs", "80", "--seeds", "20")["statistics"]
+    assert stats["runs"] == 20
+    assert stats["reached"][0.1] >= 14 and stats["reached"][0.1] > stats["reached"][0.01]
+    median = stats["median_epoch"]
+    assert median[0.1] < median[1.0] < median[0.01]
+    assert stats["medium_before_slow"] >= 14
+    assert stats["fast_ends_higher"] >= 17
 
 
 def test_L17_target_stops_training_early():
     module = example("L17_playground_learning_rate")
-    data = module.playground_data(10)
-    reached, losses = module.train(data, 0.1, 80, 10)
-    assert len(losses) == reached and losses[-1] < 0.05 and min(losses[:-1]) >= 0.05
+    for seed in range(5):
+        reached, losses = module.train(module.playground_data(seed), 0.1, 80, seed)
+        if reached is None:
+            assert len(losses) == 80 and min(losses) >= 0.05
+        else:
+            assert len(losses) == reached and losses[-1] < 0.05 and min(losses[:-1]) >= 0.05
 
 
 def test_L18_one_neuron_gradient_equals_autodiff():
@@ -262,9 +269,20 @@ def test_L26_forgetting_rate():
 
 
 def test_L27_universal_approximation_error_falls():
-    errors = run("L27_universal_approximation", "--epochs", "100")
-    assert errors[2] > errors[8] > errors[32]
-    assert errors[32] < 0.05
+    """Trained from the default initialization: the median over seeds 0-9 of the max error
+    falls with the width (0.16, 0.058, 0.027)."""
+    out = run("L27_universal_approximation", "--seeds", "10")
+    median = out["median"]
+    assert all(len(errors) == 10 for errors in out["errors"].values())
+    assert median[2] > median[8] > median[32]
+    assert median[32] < 0.05
+
+
+def test_L27_staircase_construction_error_falls():
+    """The constructive proof (no randomness): hand-built steps, least-squares output."""
+    errors = run("L27_staircase_construction")
+    assert errors[2] > errors[8] > errors[32] > errors[128]
+    assert errors[32] < 0.01
 
 
 # ------------------------------------------------------------------ lecture 004
@@ -281,17 +299,19 @@ def test_L29_xor_and_xnor_networks():
     assert np.allclose(out["xnor_sigmoid_L29"], [1, 0, 0, 1], atol=1e-4)
 
 
-def test_L30_graph_network_expression_and_training():
-    out = run("L30_graph_network", "--epochs", "150", "--seed", "1")
+def test_L30_graph_network_expression_and_xor_success_rate():
+    """The notes' 6-node graph computes the closed form from its own weights; the minimal
+    XOR graph learns XOR from at least 90 of seeds 0-99 with the script's one recipe."""
+    out = run("L30_graph_network", "--seeds", "100")
     assert np.allclose(out["graph"], out["expression"], rtol=1e-12)
-    losses = out["losses"]
-    assert losses[-1] < 0.75 * losses[0]
+    assert out["rate"] == len(out["solved"]) / 100
+    assert out["rate"] >= 0.9
 
 
 def test_L30_graph_network_rejects_a_cycle():
     module = example("L30_graph_network")
     with pytest.raises(ValueError, match="cycle"):
-        module.GraphNetwork({3: "tanh", 4: "tanh"}, [1], [(1, 3), (3, 4), (4, 3)], output=4)
+        module.Graph([(1, 3), (3, 4), (4, 3)], inputs=[1], outputs=[4])
 
 
 def test_L31_regression_losses_by_hand():

@@ -113,7 +113,7 @@ def test_saving_onto_a_directory_is_refused(tmp_path):
     "edit, match",
     [
         (lambda c: c.update(class_name="Dense"), r"class_name: expected one of 'Sequential', "
-                                                 r"'Model', got 'Dense'"),
+                                                 r"'Model', 'Graph', got 'Dense'"),
         (lambda c: c.update(class_name=["Model"]), r"class_name: expected one of .* got \['M"),
         (lambda c: c.update(version="1"), r"version must be an integer >= 0, got '1'"),
         (lambda c: c.update(version=2), r"written by a newer rosenblatt \(file version 2"),

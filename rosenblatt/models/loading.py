@@ -11,7 +11,9 @@ from rosenblatt.models import saving
 from rosenblatt.models.model import Model
 from rosenblatt.models.sequential import Sequential
 
-MODEL_CLASSES = {"Sequential": Sequential, "Model": Model}
+MODEL_CLASSES = saving.MODEL_CLASSES
+saving.register_model_class(Sequential)
+saving.register_model_class(Model)
 
 
 def load_model(path, compile: bool = True):  # noqa: A002

@@ -45,6 +45,16 @@ _HEADER_READERS = {(1, 0): np.lib.format.read_array_header_1_0,
 _ENTRY = re.compile(r"(__model__\.json|weight/\d+|optimizer/[A-Za-z0-9_]+(/\d+)?)\.npy")
 
 
+# The model classes a file can name, by class name (filled by loading and by the modules above
+# models that define models, with register_model_class); loading builds only these.
+MODEL_CLASSES: dict = {}
+
+
+def register_model_class(cls) -> None:
+    """Let model files name ``cls`` (its ``get_config`` / ``from_config`` round-trip)."""
+    MODEL_CLASSES[cls.__name__] = cls
+
+
 class ModelFileError(ValueError):
     """A file that is not a rosenblatt model file, or a damaged or incompatible one."""
 
@@ -55,7 +65,7 @@ def _describe_config(model, include_optimizer: bool) -> dict:
               "layer_rng_states": {layer.name: layer._rng.bit_generator.state
                                    for layer in model.layers
                                    if getattr(layer, "_rng", None) is not None}}
-    if config["class_name"] not in ("Sequential", "Model"):
+    if config["class_name"] not in MODEL_CLASSES:
         config["class_name"] = "Model"
     preprocessing = getattr(model, "preprocessing", None)
     if preprocessing is not None:  # raw rows to inputs, outputs to the user's values

@@ -8,6 +8,7 @@ import numbers
 import numpy as np
 
 from rosenblatt.base.checks import describe
+from rosenblatt.graph import Graph
 from rosenblatt.plot._figure import (
     BLUE,
     GREY,
@@ -102,9 +103,15 @@ def network(model, save=None, max_units: int = 12):
     >>> len(network(Model()).axes)
     1
 
+    A :class:`~rosenblatt.graph.Graph` is drawn node by node instead: its levels as columns,
+    every edge j -> i (skip edges too) with its weight w_ji written on it (when it has at
+    most ``MAX_EDGE_LABELS`` = 40 edges), each node with its name and its activation f_i.
+
     Lecture 004 (the graph g = {N, E}, L30) and the playground's network view.
     """
     path = check_save(save)
+    if isinstance(model, Graph):
+        return _draw_graph(model, path)
     if not isinstance(max_units, numbers.Integral) or isinstance(max_units, bool) or max_units < 3:
         raise ValueError(f"max_units: expected an integer >= 3, got {max_units!r}")
     layers = _dense_layers(model)
@@ -237,6 +244,54 @@ def _label_layers(ax, model, layers, sizes, shown, positions) -> None:
             detail = f"{name}\n{size} {unit_word}" + (f", {activation}" if activation else "")
         ax.text(column, top, role, ha="center", va="bottom", fontweight="bold")
         ax.text(column, -top, detail, ha="center", va="top", fontsize="small")
+
+
+MAX_EDGE_LABELS = 40  # a graph with more edges is drawn without the weights written on them
+
+
+def _draw_graph(graph: Graph, path):
+    """Lecture 004's picture of g = {N, E}: nodes by level, weighted edges, activations."""
+    from matplotlib.collections import LineCollection
+
+    s = graph.structure
+    columns = [list(s.inputs), *[list(level) for level in graph.levels]]
+    where = {node: (float(c), (len(nodes) - 1) / 2 - row)
+             for c, nodes in enumerate(columns) for row, node in enumerate(nodes)}
+    half = max(len(nodes) for nodes in columns) / 2
+    fig, axes = panels(1, 1, size=(max(4.5, 2.2 * len(columns)), max(3.2, 1.0 * half + 1.6)))
+    ax = axes[0]
+    weights = graph.edge_weights
+    values = np.array(list(weights.values()))
+    scale = np.abs(values).max() or 1.0
+    ax.add_collection(LineCollection(
+        [[where[j], where[i]] for j, i in weights], linewidths=0.3 + 3.7 * np.abs(values) / scale,
+        colors=[BLUE if v > 0 else ORANGE if v < 0 else GREY for v in values], alpha=0.8,
+        zorder=1))
+    if len(weights) <= MAX_EDGE_LABELS:
+        for (j, i), w in weights.items():
+            (x0, y0), (x1, y1) = where[j], where[i]
+            ax.text(x0 + 0.4 * (x1 - x0), y0 + 0.4 * (y1 - y0), f"{w:.2g}", fontsize="x-small",
+                    ha="center", va="center", zorder=3,
+                    bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.8})
+    biases = graph.biases
+    bias_scale = max(abs(b) for b in biases.values()) or 1.0
+    cmap = playground_cmap()
+    for node, (x, y) in where.items():
+        fill = "white" if node in s.inputs else cmap(0.5 + 0.5 * biases[node] / bias_scale)
+        ax.scatter([x], [y], s=520, c=[fill], edgecolors="#333333", linewidths=1.2, zorder=2)
+        ax.text(x, y, str(node), ha="center", va="center", fontsize="small", zorder=3)
+        if node not in s.inputs:
+            name = getattr(s.activations[node], "name", str(s.activations[node]))
+            ax.text(x, y - 0.32, name, ha="center", va="top", fontsize="x-small", zorder=3)
+    top = half + 0.2
+    for c in range(len(columns)):
+        role = "inputs" if c == 0 else f"level {c}"
+        ax.text(c, top, role, ha="center", va="bottom", fontweight="bold")
+    ax.set_title(f"g = {{N, E}}: {len(s.nodes)} nodes, {len(s.edges)} edges", fontsize="small")
+    ax.set_xlim(-0.7, len(columns) - 0.3)
+    ax.set_ylim(-half - 0.9, half + 0.7)
+    ax.set_axis_off()
+    return finish(fig, path)
 
 
 def _normal_pdf(s: np.ndarray, std: float) -> np.ndarray:

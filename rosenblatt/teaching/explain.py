@@ -23,9 +23,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from rosenblatt.base.checks import as_array, describe
+from rosenblatt.graph import Graph
 from rosenblatt.models import Model, Sequential
 from rosenblatt.nn import activations
 from rosenblatt.nn.layers import Dense
+from rosenblatt.teaching.explain_graph import explain_graph
 
 _DIGITS = 5
 
@@ -126,7 +128,9 @@ def explain(model, x, y, biases=None, activation="sigmoid", print_fn=print) -> B
 
     Args:
         model: a built ``Sequential`` of Dense layers, or a list of kernels W, each of shape
-            (N_{l-1}, N_l) as in ``Dense.get_weights()``.
+            (N_{l-1}, N_l) as in ``Dense.get_weights()``, or a :class:`~rosenblatt.graph.Graph`
+            (then the trace goes node by node, with each node's delta_i in lecture 004's
+            notation: :func:`rosenblatt.teaching.explain_graph.explain_graph`).
         x: the input, shape (N_0,) or (1, N_0).
         y: the target, shape (N_L,) or (1, N_L) (a number when N_L = 1).
         biases: with a list of kernels, their biases, each of shape (N_l,); None for zeros.
@@ -134,7 +138,8 @@ def explain(model, x, y, biases=None, activation="sigmoid", print_fn=print) -> B
         print_fn: called with the rendered trace; None prints nothing.
 
     Returns:
-        The :class:`BackpropTrace`.
+        The :class:`BackpropTrace` (a :class:`~rosenblatt.teaching.explain_graph.GraphTrace`
+        for a graph).
 
     >>> W1 = [[1.0, -1.0], [2.0, 3.0]]
     >>> trace = explain([W1, [[1.0], [-1.0]]], [1, 0], [1], biases=[[-1, 1], [0]],
@@ -142,6 +147,10 @@ def explain(model, x, y, biases=None, activation="sigmoid", print_fn=print) -> B
     >>> trace.h, trace.layers[-1].delta
     (array([0.5]), array([-0.125]))
     """
+    if isinstance(model, Graph):
+        if biases is not None:
+            raise ValueError("biases: give biases only with a list of kernels, not with a graph")
+        return explain_graph(model, x, y, print_fn=print_fn)
     kernels, bias_list, acts = _network(model, biases, activation)
     x = _sample(x, "x", kernels[0].shape[0], "input")
     y = _sample(y, "y", kernels[-1].shape[1], "output")

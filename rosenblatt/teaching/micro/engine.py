@@ -7,7 +7,13 @@ during the forward pass. :meth:`Value.backward` then applies the chain rule of l
     dL/dL = 1,    dL/du = sum over nodes v that use u of  dL/dv * dv/du
 
 visiting the nodes from the output down (reverse topological order), so that dL/dv is complete
-before it is passed on. The array version of the same idea is :class:`rosenblatt.Tensor`.
+before it is passed on. As in ``Tensor``, PyTorch and micrograd, ``backward`` *adds* to every
+node's ``grad``: call :meth:`Value.zero_grad` (or :func:`zero_grad` on the parameters) between
+steps. The array version of the same idea is :class:`rosenblatt.Tensor`.
+
+Numbers follow one rule: an operation whose result or derivative is not a finite float (a
+division by 0, ``0 ** -1``, ``exp(1000)``, ``1e300 * 1e300``) is refused with a ValueError
+naming the operation and its operands, rather than giving inf or nan.
 
 >>> x, w = Value(2.0, "x"), Value(-3.0, "w")
 >>> y = (x * w).tanh()
@@ -30,7 +36,7 @@ def _is_number(value) -> bool:
 
 
 class Value:
-    """A scalar in a computation graph, with the gradient of the last :meth:`backward` output.
+    """A scalar in a computation graph, with the gradient its :meth:`backward` calls add up.
 
     **Formula**: each operation stores ``d out / d parent`` for its parents; ``backward``
     accumulates ``parent.grad += (d out / d parent) * out.grad`` in reverse topological order.
@@ -39,19 +45,26 @@ class Value:
         data: a finite real number.
         label: a name shown by :meth:`trace` (e.g. ``'w1'``).
 
-    Attributes: ``data`` (float), ``grad`` (float, dL/d this node), ``label``, ``op`` (the
-    operation that made the node, ``''`` for an input) and ``parents`` (its input nodes).
+    Attributes: ``data`` (float), ``grad`` (float, the sum over ``backward`` calls of
+    d(output)/d(this node)), ``label``, ``op`` (the operation that made the node, ``''`` for an
+    input) and ``parents`` (its input nodes).
 
     >>> a = Value(3.0)
     >>> b = a * a + 2 * a
     >>> b.backward()
     >>> b.data, a.grad
     (15.0, 8.0)
+    >>> b.backward()          # gradients accumulate, as in PyTorch
+    >>> a.grad
+    16.0
+    >>> b.zero_grad()
+    >>> (2 ** a).data, (a ** Value(2.0)).data
+    (8.0, 9.0)
 
     Lecture 001 (backpropagation on a computational graph; quiz L12).
     """
 
-    __slots__ = ("data", "grad", "label", "op", "parents", "_local_grads")
+    __slots__ = ("data", "grad", "label", "op", "parents", "_local_grads", "_delta")
 
     def __init__(self, data, label: str = ""):
         if not _is_number(data):
@@ -70,13 +83,14 @@ class Value:
     @classmethod
     def _result(cls, data: float, op: str, parents, local_grads) -> Value:
         """A new node ``op(parents)`` with value ``data`` and ``d data / d parent``."""
-        if not math.isfinite(data):
-            operands = ", ".join(f"{p.data:g}" for p in parents)
-            raise OverflowError(f"{op}({operands}) = {data}: the result is not a finite float")
-        out = cls(data)
-        out.op = op
+        local_grads = tuple(map(float, local_grads))
+        if not (math.isfinite(data) and all(map(math.isfinite, local_grads))):
+            raise ValueError(f"{_show(op, parents)} = {data}: the result or its derivative is "
+                             "not a finite float")
+        out = object.__new__(cls)  # data is a float already: no need for __init__'s checks
+        out.data, out.grad, out.label, out.op = float(data), 0.0, "", op
         out.parents = tuple(parents)
-        out._local_grads = tuple(float(g) for g in local_grads)
+        out._local_grads = local_grads
         return out
 
     # ---- arithmetic: out = f(a, b) with the partial derivatives (df/da, df/db) ----
@@ -103,24 +117,44 @@ class Value:
         other = _lift(other)
         if other is NotImplemented:
             return other
-        if other.data == 0:
-            raise ZeroDivisionError(f"division of {self.data:g} by a Value equal to 0")
         b = other.data
+        if b == 0:
+            raise ValueError(f"{_show('/', (self, other))}: division by a Value equal to 0")
         return Value._result(self.data / b, "/", (self, other), (1.0 / b, -self.data / b**2))
 
     def __pow__(self, exponent) -> Value:
-        """``a ** p`` for a number p: ``d/da = p a^(p - 1)``."""
+        """``a ** p``: for a number p, ``d/da = p a^(p - 1)``; for a Value p also
+        ``d/dp = a^p ln a``, which needs a > 0."""
+        if isinstance(exponent, Value):
+            return self._pow_value(exponent)
         if not _is_number(exponent):
-            raise TypeError(f"exponent: expected a number, got {describe(exponent)}")
+            raise TypeError(f"exponent: expected a number or a Value, got {describe(exponent)}")
         a, p = self.data, float(exponent)
+        op = f"**{p:g}"
         if a == 0 and p < 0:
-            raise ZeroDivisionError(f"0 ** {p:g}: a Value equal to 0 to a negative power")
+            raise ValueError(f"{_show(op, (self,))}: 0 to a negative power is a division by 0")
         if a < 0 and not p.is_integer():
-            raise ValueError(f"{a:g} ** {p:g}: a negative base needs an integer exponent")
+            raise ValueError(f"{_show(op, (self,))}: a negative base needs an integer exponent")
         if a == 0 and 0 < p < 1:
-            raise ValueError(f"0 ** {p:g}: the derivative p a^(p - 1) is infinite at a = 0")
-        local = 0.0 if p == 0 else p * a ** (p - 1)
-        return Value._result(a**p, f"**{p:g}", (self,), (local,))
+            raise ValueError(f"{_show(op, (self,))}: the derivative p a^(p - 1) is infinite at "
+                             "a = 0")
+        value = _power(a, p, op, (self,))
+        local = 0.0 if p == 0 else p * _power(a, p - 1, op, (self,))
+        return Value._result(value, op, (self,), (local,))
+
+    def _pow_value(self, exponent: Value) -> Value:
+        a, p = self.data, exponent.data
+        if a <= 0:
+            raise ValueError(f"{_show('**', (self, exponent))}: a Value exponent needs a "
+                             "positive base (d/dp = a^p ln a)")
+        value = _power(a, p, "**", (self, exponent))
+        return Value._result(value, "**", (self, exponent),
+                             (p * _power(a, p - 1, "**", (self, exponent)), value * math.log(a)))
+
+    def __rpow__(self, base) -> Value:
+        """``c ** v`` for a number c > 0: ``d/dv = c^v ln c``."""
+        base = _lift(base)
+        return base if base is NotImplemented else base._pow_value(self)
 
     def __neg__(self) -> Value:
         return Value._result(-self.data, "neg", (self,), (-1.0,))
@@ -146,7 +180,7 @@ class Value:
         try:
             e = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp({self.data:g}) is too large for a float") from None
+            raise ValueError(f"exp({self.data:g}) is too large for a float") from None
         return Value._result(e, "exp", (self,), (e,))
 
     def log(self) -> Value:
@@ -171,7 +205,9 @@ class Value:
         return Value._result(s, "sigmoid", (self,), (s * (1.0 - s),))
 
     def relu(self) -> Value:
-        """``max(0, a)``, derivative the step ``[a >= 0]`` as in lecture 000."""
+        """``max(0, a)``, derivative the step ``[a >= 0]``: relu'(0) = 1, as lecture 000
+        writes it (and as ``Tensor`` computes it). PyTorch, TensorFlow and micrograd take
+        relu'(0) = 0; the two differ only when a is exactly 0."""
         a = self.data
         return Value._result(max(a, 0.0), "relu", (self,), (1.0 if a >= 0 else 0.0,))
 
@@ -182,18 +218,26 @@ class Value:
         return topological_order([self], lambda node: node.parents)
 
     def backward(self) -> None:
-        """Set ``grad`` of every node in the graph to d(self)/d(node).
+        """Add d(self)/d(node) to the ``grad`` of every node in the graph (self's included).
 
-        Gradients are recomputed from zero on each call; a node used several times receives
-        the sum of the gradients along every path (the chain rule's sum over uses).
+        A node used several times receives the sum of the gradients along every path (the
+        chain rule's sum over uses). The derivatives of this call are found first and then
+        added, so calling ``backward`` twice doubles every ``grad``; :meth:`zero_grad` resets.
         """
         order = self.topological_order()
         for node in order:
-            node.grad = 0.0
-        self.grad = 1.0
+            node._delta = 0.0  # this call's d(self)/d(node), complete once node is reached
+        self._delta = 1.0
         for node in reversed(order):
-            for parent, local in zip(node.parents, node._local_grads, strict=True):
-                parent.grad += local * node.grad
+            d = node._delta
+            node.grad += d
+            if d:
+                for parent, local in zip(node.parents, node._local_grads, strict=True):
+                    parent._delta += local * d
+
+    def zero_grad(self) -> None:
+        """Set ``grad`` to 0 for every node of this Value's graph."""
+        zero_grad(self.topological_order())
 
     def trace(self) -> str:
         """The graph as text: one line per node in topological order with its operation,
@@ -223,10 +267,40 @@ class Value:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
 
 
+def zero_grad(values) -> None:
+    """Set ``grad`` to 0 for each Value in ``values`` (say, a model's ``parameters()``).
+
+    >>> w = Value(2.0)
+    >>> (w * w).backward()
+    >>> zero_grad([w]); w.grad
+    0.0
+    """
+    values = list(values)
+    for v in values:
+        if not isinstance(v, Value):
+            raise TypeError(f"values: expected Values, got {describe(v)}")
+    for v in values:
+        v.grad = 0.0
+
+
+def _show(op: str, parents) -> str:
+    """How an error names an operation: ``op(a, b)`` with the operands' values."""
+    return f"{op}({', '.join(f'{p.data:g}' for p in parents)})"
+
+
+def _power(a: float, p: float, op: str, parents) -> float:
+    try:
+        return a**p
+    except (OverflowError, ZeroDivisionError):
+        raise ValueError(f"{_show(op, parents)}: the result is not a finite float") from None
+
+
 def _lift(value):
     """A Value for a Value or a number; NotImplemented (so Python raises TypeError) otherwise."""
-    if isinstance(value, Value):
+    if type(value) is Value or isinstance(value, Value):
         return value
+    if type(value) is float:
+        return Value._result(value, "", (), ()) if math.isfinite(value) else Value(value)
     if _is_number(value):
         return Value(value)
     return NotImplemented
