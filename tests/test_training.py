@@ -755,3 +755,25 @@ def test_weights_that_turn_non_finite_go_back_to_the_epoch_start(fast, monkeypat
         np.testing.assert_array_equal(got, want)
     assert int(model.optimizer.get_state()["iterations"]) == int(state["iterations"])
     assert np.isfinite(model.predict(x)).all()
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("output, loss, y", [
+    ("softmax", "sparse_categorical_crossentropy", np.array([0, 1, 2, 0])),
+    ("sigmoid", "binary_crossentropy", np.array([1, 0, 1, 0])),
+])
+def test_evaluate_reports_the_training_steps_loss_even_for_huge_logits(fast, output, loss, y,
+                                                                       monkeypatch):
+    """With logits of +-1e4 a clipped probability gives 16.1; the step's loss (from the
+    logits) is about 2e4. evaluate takes the same loss as the step, on both paths."""
+    monkeypatch.setattr(_fast, "ENABLED", fast)
+    units = 3 if output == "softmax" else 1
+    model = rb.Sequential([Dense(units, activation=output, input_dim=2)], seed=0)
+    model.compile(SGD(learning_rate=0.0), loss)
+    x = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.5]])
+    kernel = np.full((2, units), 1e4, np.float32) * np.array([1, -1, 0.5][:units], np.float32)
+    model.set_weights([kernel, np.zeros(units)])
+    history = model.fit(x, y, batch_size=None, epochs=1, verbose=0, shuffle=False)
+    reported = model.evaluate(x, y)
+    assert reported > 1e3  # not a clipped 16.1
+    assert reported == pytest.approx(history.history["loss"][0], rel=1e-5)
