@@ -55,6 +55,9 @@ from rosenblatt.autodiff.tensor import (
 )
 from rosenblatt.base.random import set_seed
 from rosenblatt.models import Model, Sequential, load_model
+from rosenblatt.nn import noise as _noise  # noqa: F401 (these register their layers)
+from rosenblatt.nn import normalization as _normalization  # noqa: F401
+from rosenblatt.nn import reshaping as _reshaping  # noqa: F401
 from rosenblatt.nn.activations import relu, sigmoid, tanh
 from rosenblatt.nn.layers import Input
 
