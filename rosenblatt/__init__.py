@@ -83,6 +83,7 @@ PUBLIC_MODULES = {
     "classic": "rosenblatt.teaching.classic",
     "micro": "rosenblatt.teaching.micro",
     "explain": "rosenblatt.teaching.explain",
+    "utils": "rosenblatt.utils",
 }
 for _name, _target in PUBLIC_MODULES.items():
     _module = _importlib.import_module(_target)
@@ -97,6 +98,6 @@ __all__ = [
     "minimum", "mul", "neg", "power", "relu", "sigmoid", "sqrt", "sub", "sum", "tanh", "where",
     "concatenate", "getitem", "reshape", "stack", "transpose",
     "activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
-    "models", "optimizers", "regularizers", "schedules",
+    "models", "optimizers", "regularizers", "schedules", "utils",
     "Input", "Model", "Sequential", "load_model",
 ]
