@@ -33,6 +33,7 @@ from rosenblatt.training.callback_base import (
     _mode_for,
     _monitored,
 )
+from rosenblatt.training.display import history_html
 from rosenblatt.training.keras_callbacks import BackupAndRestore, CSVLogger, ReduceLROnPlateau
 
 __all__ = [
@@ -132,6 +133,10 @@ class History(Callback):
         for key, value in (logs or {}).items():
             if key != "time":
                 self.history.setdefault(key, []).append(value)
+
+    def _repr_html_(self) -> str:
+        """The learning curves, in Jupyter (:mod:`rosenblatt.training.display`)."""
+        return history_html(self.history)
 
 
 class EarlyStopping(Callback):
