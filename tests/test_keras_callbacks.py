@@ -135,8 +135,17 @@ def test_backup_of_another_model_is_refused(tmp_path):
         model.fit(X, Y, epochs=3, verbose=0, callbacks=[_kill_at(1), BackupAndRestore(backup)])
     other = Sequential([Dense(1, input_dim=3)], seed=0)
     other.compile("adam", "mse")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="backup_dir: the backup .* is of another model"):
         other.fit(X, Y, epochs=3, verbose=0, callbacks=[BackupAndRestore(backup)])
+    same_generators = Sequential([Dense(2, input_dim=3), GaussianNoise(0.1, seed=1), Dense(1)],
+                                 seed=0)
+    same_generators.compile("adam", "mse")
+    before = same_generators.get_weights()
+    with pytest.raises(ValueError, match="backup_dir: the backup"):
+        same_generators.fit(X, Y, epochs=3, verbose=0, callbacks=[BackupAndRestore(backup)])
+    for a, b in zip(before, same_generators.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert same_generators.optimizer.iterations == 0
     with pytest.raises(TypeError, match="backup_dir"):
         BackupAndRestore(None)
     with pytest.raises(TypeError, match="delete_checkpoint"):

@@ -197,3 +197,12 @@ def test_fit_logs_the_new_metrics_under_keras_names():
     tp = float(((p == 1) & (y == 1)).sum())
     assert logs["precision"] == pytest.approx(tp / p.sum())
     assert logs["auc"] == pytest.approx(_batches(AUC(), y, model.predict(x)), rel=1e-6)
+
+
+def test_f1_refuses_a_change_in_the_number_of_classes():
+    m = F1Score(average="macro")
+    m.update_state([[1, 0]], [[0.6, 0.4]])
+    before = m.result()
+    with pytest.raises(ValueError, match="y_pred: expected 2 classes"):
+        m.update_state([[1, 0, 0]], [[0.6, 0.3, 0.1]])
+    assert m.result() == before

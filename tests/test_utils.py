@@ -79,6 +79,13 @@ def test_plot_model_draws_the_layers_with_shapes(tmp_path):
         utils.plot_model(Sequential([Dense(1)]))
 
 
+def test_graph_layout_refuses_what_has_no_layers():
+    from rosenblatt.plot import graph_layout
+
+    with pytest.raises(TypeError, match="model: expected a model with layers"):
+        graph_layout(3)
+
+
 def test_plot_model_of_a_functional_graph():
     pytest.importorskip("matplotlib")
     from rosenblatt.plot import graph_layout

@@ -15,7 +15,13 @@ import os
 
 import numpy as np
 
-from rosenblatt.base.checks import check_bool, check_choice, check_positive, describe
+from rosenblatt.base.checks import (
+    check_bool,
+    check_choice,
+    check_positive,
+    check_weights,
+    describe,
+)
 from rosenblatt.training.callback_base import (
     Callback,
     _better,
@@ -165,8 +171,10 @@ class BackupAndRestore(Callback):
             raise ValueError(f"backup_dir: the backup in {self.backup_dir!r} is of another "
                              f"model ({len(meta['generators'])} generators, this one has "
                              f"{len(generators)}); delete it or choose another directory")
+        owner = f"backup_dir: the backup in {self.backup_dir!r}"
+        weights = check_weights(weights, self.model.weights, owner, "weight arrays")
+        self.model.optimizer.set_state(state)  # checked first: a refusal changes nothing
         self.model.set_weights(weights)
-        self.model.optimizer.set_state(state)
         for generator, saved in zip(generators, meta["generators"], strict=True):
             generator.bit_generator.state = saved
         self.resume_epoch = meta["epoch"]
