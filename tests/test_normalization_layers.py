@@ -255,3 +255,16 @@ def test_moving_statistics_hold_no_gradient():
     x = Tensor(X, requires_grad=True)
     bn(x, training=True).sum().backward()
     assert bn.moving_mean.grad is None and bn.gamma.grad is not None
+
+
+def test_a_saved_model_with_moving_statistics_continues_training_bit_identically(tmp_path):
+    y = X[:, :1] * 2
+    straight = _bn_model()
+    straight.fit(X, y, epochs=4, batch_size=4, verbose=0)
+    first = _bn_model()
+    first.fit(X, y, epochs=2, batch_size=4, verbose=0)
+    first.save(tmp_path / "half.rbm")
+    resumed = load_model(tmp_path / "half.rbm")
+    resumed.fit(X, y, epochs=2, batch_size=4, verbose=0)
+    for a, b in zip(straight.get_weights(), resumed.get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
