@@ -55,6 +55,9 @@ from rosenblatt.autodiff.tensor import (
 )
 from rosenblatt.base.random import set_seed
 from rosenblatt.models import Model, Sequential, load_model
+from rosenblatt.nn import noise as _noise  # noqa: F401 (these register their layers)
+from rosenblatt.nn import normalization as _normalization  # noqa: F401
+from rosenblatt.nn import reshaping as _reshaping  # noqa: F401
 from rosenblatt.nn.activations import relu, sigmoid, tanh
 from rosenblatt.nn.layers import Input
 
@@ -81,6 +84,7 @@ PUBLIC_MODULES = {
     "micro": "rosenblatt.teaching.micro",
     "explain": "rosenblatt.teaching.explain",
     "graph": "rosenblatt.graph",
+    "utils": "rosenblatt.utils",
 }
 for _name, _target in PUBLIC_MODULES.items():
     _module = _importlib.import_module(_target)
@@ -99,6 +103,6 @@ __all__ = [
     "minimum", "mul", "neg", "power", "relu", "sigmoid", "sqrt", "sub", "sum", "tanh", "where",
     "concatenate", "getitem", "reshape", "stack", "transpose",
     "activations", "callbacks", "datasets", "initializers", "layers", "losses", "metrics",
-    "models", "optimizers", "regularizers", "schedules",
+    "models", "optimizers", "regularizers", "schedules", "utils",
     "Input", "Model", "Sequential", "load_model",
 ]

@@ -6,7 +6,7 @@ Every generator and loader returns ``(x, y)`` NumPy arrays with ``x`` float32.
 
 from rosenblatt.nn.features import FEATURES, FeatureMap, features, polynomial_features
 
-from . import limits
+from . import limits, mnist
 from .catalog import DATASETS, REGRESSION, is_regression, make
 from .gates import GATES, logic_gate
 from .idx import load_idx, load_mnist
@@ -33,6 +33,7 @@ __all__ = [
     "load_idx",
     "limits",
     "load_mnist",
+    "mnist",
     "logic_gate",
     "make",
     "moons",

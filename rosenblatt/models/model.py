@@ -23,6 +23,7 @@ from rosenblatt.autodiff.tensor import Tensor, no_grad, resolve_dtype
 from rosenblatt.base.checks import check_weights
 from rosenblatt.base.random import make_rng
 from rosenblatt.models import saving
+from rosenblatt.models.display import summary_html
 from rosenblatt.models.summary import summary_text
 from rosenblatt.nn import activations, fused, losses, optimizers
 from rosenblatt.nn import metrics as metrics_module
@@ -276,6 +277,10 @@ class Model:
         if print_fn is not None:
             print_fn(text)
         return text
+
+    def _repr_html_(self) -> str:
+        """The summary as an HTML table, in Jupyter."""
+        return summary_html(self)
 
     # ------------------------------------------------------------------ saving
     def save(self, path, include_optimizer: bool = True) -> None:

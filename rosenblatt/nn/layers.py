@@ -352,6 +352,15 @@ def Input(shape, name=None, dtype=None):  # noqa: N802 (Keras' name)
 LAYERS = {cls.__name__: cls for cls in (Dense, Activation, Dropout, Flatten, InputLayer)}
 
 
+def register(cls: type) -> type:
+    """Add a layer class written in another module of ``rosenblatt.nn`` (normalization,
+    noise, reshaping) to :data:`LAYERS`, so model files can name it, and to this module's
+    names, so ``rosenblatt.layers.<Name>`` finds it. ``rosenblatt`` imports those modules."""
+    LAYERS[cls.__name__] = cls
+    globals()[cls.__name__] = cls
+    return cls
+
+
 def deserialize(config: dict) -> Layer:
     """A layer from ``{'class_name': ..., 'config': ...}``; only built-in layers, no code runs."""
     if not isinstance(config, dict) or not isinstance(config.get("config"), dict):

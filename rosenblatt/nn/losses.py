@@ -24,101 +24,51 @@ import numpy as np
 
 from rosenblatt.autodiff import ops
 from rosenblatt.autodiff.tensor import Tensor, as_tensor
-from rosenblatt.base.checks import (
-    as_array,
-    check_bool,
-    check_choice,
-    check_finite,
-    check_positive,
-    describe,
-)
+from rosenblatt.base.checks import check_bool, check_choice, check_positive, describe
 from rosenblatt.base.registry import Registry
 from rosenblatt.nn import fused
+from rosenblatt.nn.loss_checks import (  # noqa: F401 (check_distribution_rows: fit's checks)
+    EPSILON,
+    check_distribution_rows,
+    check_probabilities,
+    check_probability_targets,
+    last_axis_mean,
+    prepare,
+)
+from rosenblatt.nn.loss_formulas import (
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    cosine_similarity,
+    focal_arguments,
+    hinge,
+    log_cosh,
+    poisson,
+    squared_hinge,
+)
 
 registry = Registry("loss")
-EPSILON = 1e-7  # probabilities are clipped to [EPSILON, 1 - EPSILON] before a log
-
-
-def _prepare(y_true, y_pred, sparse: bool = False) -> tuple[np.ndarray, Tensor]:
-    if not isinstance(y_pred, Tensor):
-        y_pred = Tensor(as_array(y_pred, "y_pred"))
-    y_true = np.asarray(y_true.data if isinstance(y_true, Tensor) else y_true)
-    if y_true.dtype.kind not in "biuf":
-        raise TypeError(f"y_true: expected numbers, got an array of dtype {y_true.dtype}")
-    check_finite(y_true, "y_true")
-    if sparse:
-        n = y_pred.data.shape[0] if y_pred.data.ndim else 0
-        if y_pred.data.ndim != 2 or y_true.shape not in ((n,), (n, 1)):
-            raise ValueError(
-                f"sparse labels: expected y_true of shape (n,) or (n, 1) with y_pred of shape "
-                f"(n, classes), got y_true {y_true.shape} and y_pred {y_pred.data.shape}"
-            )
-        return y_true, y_pred
-    if y_true.shape != y_pred.data.shape:
-        raise ValueError(
-            f"y_true and y_pred must have the same shape, got y_true {y_true.shape} and y_pred "
-            f"{y_pred.data.shape}; reshape one of them (e.g. y.reshape(-1, 1)) to match"
-        )
-    return y_true.astype(y_pred.data.dtype, copy=False), y_pred
-
-
-def _last_axis_mean(t: Tensor) -> Tensor:
-    return t.mean(axis=-1) if t.ndim > 1 else t
-
-
-def _check_probability_targets(y_true: np.ndarray, loss: str = "a cross-entropy") -> None:
-    if y_true.size and (y_true.min() < 0 or y_true.max() > 1):
-        raise ValueError(
-            f"y_true: expected targets in [0, 1] for {loss}, got values from "
-            f"{y_true.min()} to {y_true.max()}"
-        )
-
-
-def _check_probabilities(p: Tensor, loss: str) -> None:
-    low, high = (float(p.data.min()), float(p.data.max())) if p.data.size else (0.0, 0.0)
-    if low < 0 or high > 1:
-        raise ValueError(
-            f"y_pred: {loss} expects probabilities in [0, 1], got values from {low:g} to "
-            f"{high:g}; give the output a sigmoid or softmax, or pass from_logits=True"
-        )
-
-
-def check_distribution_rows(y_true: np.ndarray, name: str = "y_true") -> None:
-    """Refuse target rows of a categorical cross-entropy that are not probability
-    distributions: each row must sum to 1 (within 1e-3, float32 rounding of label smoothing)."""
-    if y_true.ndim != 2 or not y_true.size:
-        return
-    sums = y_true.sum(axis=1, dtype=np.float64)
-    bad = np.flatnonzero(np.abs(sums - 1) > 1e-3)
-    if bad.size:
-        raise ValueError(
-            f"{name}: categorical_crossentropy needs target rows that sum to 1 (one-hot or "
-            f"probabilities), got row {bad[0]} summing to {sums[bad[0]]:g}"
-            + (f" and {bad.size - 1} more" if bad.size > 1 else "")
-        )
-
-
 # --------------------------------------------------------------------------- per-sample functions
 def mean_absolute_error(y_true, y_pred) -> Tensor:
     """MAE per sample: mean_j |y_j - y_hat_j|."""
-    y, p = _prepare(y_true, y_pred)
-    return _last_axis_mean((p - y).abs())
+    y, p = prepare(y_true, y_pred)
+    return last_axis_mean((p - y).abs())
 
 
 def mean_squared_error(y_true, y_pred) -> Tensor:
     """MSE per sample: mean_j (y_j - y_hat_j)^2."""
-    y, p = _prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred)
     d = p - y
-    return _last_axis_mean(d * d)
+    return last_axis_mean(d * d)
 
 
 def huber(y_true, y_pred, delta: float = 1.0) -> Tensor:
     """Huber per sample: mean_j of 1/2 e^2 where |e| <= delta, delta (|e| - delta/2) elsewhere."""
     check_positive(delta, "delta")
-    y, p = _prepare(y_true, y_pred)
+    y, p = prepare(y_true, y_pred)
     e = (p - y).abs()
     inside = e.data <= delta
-    return _last_axis_mean(ops.where(inside, 0.5 * e * e, delta * (e - 0.5 * delta)))
+    return last_axis_mean(ops.where(inside, 0.5 * e * e, delta * (e - 0.5 * delta)))
 
 
 def smooth_absolute_error(y_true, y_pred) -> Tensor:
@@ -136,13 +86,13 @@ def binary_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tensor:
     With ``from_logits=True``, y_pred holds z and p = sigmoid(z) (stable fused form).
     """
     from_logits = check_bool(from_logits, "from_logits")
-    y, p = _prepare(y_true, y_pred)
-    _check_probability_targets(y)
+    y, p = prepare(y_true, y_pred)
+    check_probability_targets(y)
     if from_logits:
         return fused.sigmoid_binary_cross_entropy(p, y, reduction="none")
-    _check_probabilities(p, "binary_crossentropy")
+    check_probabilities(p, "binary_crossentropy")
     p = p.clip(EPSILON, 1 - EPSILON)
-    return _last_axis_mean(-(y * p.log() + (1 - y) * (1 - p).log()))
+    return last_axis_mean(-(y * p.log() + (1 - y) * (1 - p).log()))
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tensor:
@@ -151,24 +101,24 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tenso
     With ``from_logits=True``, p = softmax(z) (stable fused form).
     """
     from_logits = check_bool(from_logits, "from_logits")
-    y, p = _prepare(y_true, y_pred)
-    _check_probability_targets(y)
+    y, p = prepare(y_true, y_pred)
+    check_probability_targets(y)
     if p.ndim != 2:
         raise ValueError(f"y_pred: expected shape (n, classes), got {p.shape}")
     check_distribution_rows(y)
     if from_logits:
         return fused.softmax_cross_entropy(p, y, reduction="none")
-    _check_probabilities(p, "categorical_crossentropy")
+    check_probabilities(p, "categorical_crossentropy")
     return -(y * p.clip(EPSILON, 1 - EPSILON).log()).sum(axis=-1)
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False) -> Tensor:
     """CCE per sample with integer labels: -log p_{y}, y in [0, k)."""
     from_logits = check_bool(from_logits, "from_logits")
-    y, p = _prepare(y_true, y_pred, sparse=True)
+    y, p = prepare(y_true, y_pred, sparse=True)
     if from_logits:
         return fused.softmax_cross_entropy(p, y, reduction="none")
-    _check_probabilities(p, "sparse_categorical_crossentropy")
+    check_probabilities(p, "sparse_categorical_crossentropy")
     n, k = p.shape
     index = fused._labels_to_index(y, n, k)
     return -p.clip(EPSILON, 1 - EPSILON)[np.arange(n), index].log()
@@ -179,9 +129,9 @@ def kl_divergence(y_true, y_pred) -> Tensor:
 
     Both must be probabilities, in [0, 1].
     """
-    y, p = _prepare(y_true, y_pred)
-    _check_probability_targets(y, "kl_divergence")
-    _check_probabilities(p, "kl_divergence")
+    y, p = prepare(y_true, y_pred)
+    check_probability_targets(y, "kl_divergence")
+    check_probabilities(p, "kl_divergence")
     y = np.clip(y, EPSILON, 1)
     return (Tensor(y) * (Tensor(np.log(y)) - p.clip(EPSILON, 1).log())).sum(axis=-1)
 
@@ -286,6 +236,60 @@ registry.add("Huber", Huber)
 registry.add("huber_loss", Huber)
 
 
+Hinge = _loss_class("Hinge", hinge, names=("hinge",))
+SquaredHinge = _loss_class("SquaredHinge", squared_hinge, names=("squared_hinge",))
+CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge,
+                               names=("categorical_hinge",))
+LogCosh = _loss_class("LogCosh", log_cosh, names=("log_cosh", "logcosh"))
+Poisson = _loss_class("Poisson", poisson, names=("poisson",))
+CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity,
+                               names=("cosine_similarity",))
+
+
+class _OptionsLoss(Loss):
+    """A loss whose formula takes keyword options (checked once, when it is made)."""
+
+    def __init__(self, reduction="mean", name=None, **options):
+        super().__init__(reduction, name)
+        self.options = options
+
+    def per_sample(self, y_true, y_pred):
+        return type(self).fn(y_true, y_pred, **self.options)
+
+    def get_config(self):
+        return {**super().get_config(), **self.options}
+
+
+class BinaryFocalCrossentropy(_OptionsLoss):
+    """Class form of :func:`binary_focal_crossentropy`, with Keras' arguments."""
+
+    fn = staticmethod(binary_focal_crossentropy)
+    name = "binary_focal_crossentropy"
+
+    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
+                 label_smoothing=0.0, reduction="mean", name=None):
+        options = focal_arguments(alpha, gamma, from_logits, label_smoothing)
+        balancing = check_bool(apply_class_balancing, "apply_class_balancing")
+        super().__init__(reduction, name, apply_class_balancing=balancing, **options)
+
+
+class CategoricalFocalCrossentropy(_OptionsLoss):
+    """Class form of :func:`categorical_focal_crossentropy`, with Keras' arguments."""
+
+    fn = staticmethod(categorical_focal_crossentropy)
+    name = "categorical_focal_crossentropy"
+
+    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                 reduction="mean", name=None):
+        super().__init__(reduction, name,
+                         **focal_arguments(alpha, gamma, from_logits, label_smoothing))
+
+
+for _cls in (BinaryFocalCrossentropy, CategoricalFocalCrossentropy):
+    registry.add(_cls.__name__, _cls)
+    registry.add(_cls.name, _cls)
+
+
 class LossFunctionWrapper(Loss):
     """A user's function ``fn(y_true, y_pred) -> per-sample tensor`` as a Loss."""
 
@@ -302,6 +306,10 @@ _FUNCTIONS = {
     smooth_absolute_error: SmoothAbsoluteError, huber: Huber, kl_divergence: KLDivergence,
     binary_crossentropy: BinaryCrossentropy, categorical_crossentropy: CategoricalCrossentropy,
     sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
+    hinge: Hinge, squared_hinge: SquaredHinge, categorical_hinge: CategoricalHinge,
+    log_cosh: LogCosh, poisson: Poisson, cosine_similarity: CosineSimilarity,
+    binary_focal_crossentropy: BinaryFocalCrossentropy,
+    categorical_focal_crossentropy: CategoricalFocalCrossentropy,
 }
 
 
@@ -338,3 +346,4 @@ mae = mean_absolute_error
 mse = mean_squared_error
 sae = smooth_absolute_error
 kld = kl_divergence
+logcosh = log_cosh

@@ -1,6 +1,6 @@
 """Pictures of everything the notes draw: decision boundaries in the playground's colours,
 training histories, activations and their derivatives, gradient descent in one dimension,
-weight histograms, the network as a graph, confusion matrices and digits.
+weight histograms, the network as a graph, the layer graph, confusion matrices and digits.
 
 matplotlib is an optional extra (``pip install "rosenblatt[plot]"``), imported only when a
 picture is drawn. Every drawing function returns the ``matplotlib.figure.Figure`` and takes
@@ -12,6 +12,7 @@ picture is drawn. Every drawing function returns the ``matplotlib.figure.Figure`
 from rosenblatt.plot.boundary import decision_boundary, plane_grid, scatter
 from rosenblatt.plot.curves import ELEMENTWISE_ACTIVATIONS, activations, history
 from rosenblatt.plot.descent import classify_step, gradient_descent_1d, gradient_descent_path
+from rosenblatt.plot.graph import graph_layout, layer_graph
 from rosenblatt.plot.images import confusion_counts, confusion_matrix, digits
 from rosenblatt.plot.parameters import network, weights
 
@@ -25,7 +26,9 @@ __all__ = [
     "digits",
     "gradient_descent_1d",
     "gradient_descent_path",
+    "graph_layout",
     "history",
+    "layer_graph",
     "network",
     "plane_grid",
     "scatter",

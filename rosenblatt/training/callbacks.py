@@ -25,48 +25,22 @@ from rosenblatt.base.checks import (
     check_positive,
     describe,
 )
+from rosenblatt.training.callback_base import (
+    Callback,
+    _better,
+    _check_logged,
+    _check_monitor,
+    _mode_for,
+    _monitored,
+)
+from rosenblatt.training.display import history_html
+from rosenblatt.training.keras_callbacks import BackupAndRestore, CSVLogger, ReduceLROnPlateau
 
 __all__ = [
     "Callback", "CallbackList", "History", "EarlyStopping", "TargetReached", "GradientTolerance",
     "ForgettingRate", "TerminateOnNaN", "LearningRateScheduler", "ModelCheckpoint",
-    "LambdaCallback",
+    "LambdaCallback", "ReduceLROnPlateau", "CSVLogger", "BackupAndRestore",
 ]
-
-
-class Callback:
-    """Base class: override any of the hooks; ``self.model`` and ``self.params`` are set.
-
-    ``log_names`` is set by :class:`CallbackList`: the names fit's epoch logs will hold
-    (without the ``val_`` copies), or None when a callback of the user's may add others.
-    A callback that adds names to the epoch logs lists them in its class's ``adds_logs``.
-    """
-
-    needs_grad_norm = False
-    adds_logs: tuple[str, ...] = ()
-
-    def __init__(self):
-        self.model = None
-        self.params = {}
-        self.training_data = None
-        self.log_names = None
-
-    def set_model(self, model):
-        self.model = model
-
-    def set_params(self, params):
-        self.params = params
-
-    def on_train_begin(self, logs=None): ...
-    def on_train_end(self, logs=None): ...
-    def on_epoch_begin(self, epoch, logs=None): ...
-    def on_epoch_end(self, epoch, logs=None): ...
-    def on_train_batch_begin(self, batch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
-
-    def stop(self, reason: str) -> None:
-        """Stop training after this step, recording why."""
-        self.model.stop_training = True
-        self.model.stop_reason = reason
 
 
 def _overrides(cb, hook: str) -> bool:
@@ -135,6 +109,12 @@ class CallbackList:
         for cb in self.callbacks:
             cb.training_data = (x, y)
 
+    def start_epoch(self, initial_epoch: int) -> int:
+        """The first epoch fit runs: ``initial_epoch``, or the later one a callback resumed
+        an earlier run at (:class:`BackupAndRestore`)."""
+        resumed = [cb.resume_epoch for cb in self.callbacks if cb.resume_epoch is not None]
+        return max([initial_epoch, *resumed])
+
     def needs_grad_norm(self) -> bool:
         return any(cb.needs_grad_norm for cb in self.callbacks)
 
@@ -154,15 +134,9 @@ class History(Callback):
             if key != "time":
                 self.history.setdefault(key, []).append(value)
 
-
-def _better(mode: str, value: float, best: float, min_delta: float) -> bool:
-    return value < best - min_delta if mode == "min" else value > best + min_delta
-
-
-def _mode_for(monitor: str, mode: str) -> str:
-    if mode != "auto":
-        return mode
-    return "max" if any(k in monitor for k in ("acc", "r2")) else "min"
+    def _repr_html_(self) -> str:
+        """The learning curves, in Jupyter (:mod:`rosenblatt.training.display`)."""
+        return history_html(self.history)
 
 
 class EarlyStopping(Callback):
@@ -200,42 +174,6 @@ class EarlyStopping(Callback):
                 self.model.set_weights(self.best_weights)
             self.stop(f"early stopping: {self.monitor} did not improve on {self.best:.6g} for "
                       f"{self.wait} epochs (epoch {epoch + 1})")
-
-
-def _check_monitor(monitor) -> str:
-    if not isinstance(monitor, str):
-        raise TypeError(f"monitor: expected the name of a logged value (a str such as "
-                        f"'val_loss'), got {describe(monitor)}")
-    return monitor
-
-
-def _check_logged(cb) -> None:
-    """Refuse, before the first step, a ``cb.monitor`` that fit's epoch logs will not hold
-    (when their names are known; else the first epoch's logs are checked)."""
-    names = cb.log_names
-    if names is None:
-        return
-    validation = cb.monitor.startswith("val_")
-    if (validation and cb.monitor[4:] in names) or (not validation and cb.monitor in names):
-        if validation and cb.params.get("do_validation") is False:  # as Keras 2's params
-            raise ValueError(f"monitor: {cb.monitor!r} is not in the logs; available: "
-                             f"{', '.join(sorted(names))} (give validation_data or "
-                             f"validation_split for val_ values)")
-        return
-    raise ValueError(
-        f"monitor: {cb.monitor!r} is not a value fit logs; expected one of "
-        f"{', '.join(sorted(names))} or their val_ forms (with validation data)"
-    )
-
-
-def _monitored(logs, monitor):
-    if not logs or monitor not in logs:
-        raise ValueError(
-            f"monitor: {monitor!r} is not in the logs; available: {', '.join(logs or {})}"
-            + (" (give validation_data or validation_split for val_ values)"
-               if monitor.startswith("val_") else "")
-        )
-    return logs[monitor]
 
 
 class TargetReached(Callback):

@@ -209,7 +209,7 @@ def _epochs(model, run: _Run):
     """
     theta, grad = model.flat_parameters()
     x, y, cbs = run.x, run.y, run.callbacks
-    for epoch in range(run.initial_epoch, run.epochs):
+    for epoch in range(cbs.start_epoch(run.initial_epoch), run.epochs):
         cbs.on_epoch_begin(epoch)
         safe = _Safe(theta.copy(), model.optimizer.get_state())
         order = model._rng.permutation(len(x)) if run.shuffle else None

@@ -24,6 +24,7 @@ Lectures 002 ("Loss / Metrics"), 003 (classification and regression), 004 (accur
 from __future__ import annotations
 
 from rosenblatt.nn.metrics import functions
+from rosenblatt.nn.metrics.confusion import AUC, F1Score, Precision, Recall
 from rosenblatt.nn.metrics.functions import (
     accuracy,
     binary_accuracy,
@@ -51,9 +52,12 @@ from rosenblatt.nn.metrics.running import (
     SparseCategoricalAccuracy,
     registry,
 )
+from rosenblatt.nn.metrics.top_k import SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy
 
 __all__ = [
-    "Accuracy", "BinaryAccuracy", "CategoricalAccuracy", "MeanAbsoluteError", "MeanMetricWrapper",
+    "AUC", "F1Score", "Precision", "Recall", "SparseTopKCategoricalAccuracy",
+    "TopKCategoricalAccuracy", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
+    "MeanAbsoluteError", "MeanMetricWrapper",
     "MeanSquaredError", "Metric", "R2Score", "RootMeanSquaredError", "SparseCategoricalAccuracy",
     "accuracy", "binary_accuracy", "categorical_accuracy", "get", "mae", "mean_absolute_error",
     "mean_squared_error", "mse", "r2", "r2_score", "registry", "rmse", "root_mean_squared_error",

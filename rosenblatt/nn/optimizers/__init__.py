@@ -22,12 +22,13 @@ from __future__ import annotations
 
 from rosenblatt.base.registry import Registry
 from rosenblatt.nn.optimizers.adam import Adam, AdamW
+from rosenblatt.nn.optimizers.adam_family import Adamax, Lion, Nadam
 from rosenblatt.nn.optimizers.adaptive import Adagrad, RMSprop
 from rosenblatt.nn.optimizers.base import Optimizer
 from rosenblatt.nn.optimizers.sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "get", "registry",
-           "serialize"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "Lion", "Nadam", "Optimizer",
+           "RMSprop", "get", "registry", "serialize"]
 
 # The names, in the order error messages list them.
 registry = Registry("optimizer")
@@ -36,6 +37,9 @@ registry.add("adagrad", Adagrad)
 registry.add("rmsprop", RMSprop)
 registry.add("adam", Adam)
 registry.add("adamw", AdamW)
+registry.add("nadam", Nadam)
+registry.add("adamax", Adamax)
+registry.add("lion", Lion)
 
 
 def serialize(optimizer: Optimizer) -> dict:
@@ -51,7 +55,8 @@ def get(identifier) -> Optimizer:
     """An optimizer from a name (case-insensitive), a config dict or an instance.
 
     Args:
-        identifier: ``'sgd'``, ``'adam'``, ``'adamw'``, ``'rmsprop'``, ``'adagrad'``;
+        identifier: ``'sgd'``, ``'adam'``, ``'adamw'``, ``'rmsprop'``, ``'adagrad'``,
+            ``'nadam'``, ``'adamax'``, ``'lion'``;
             ``{'class_name': 'Adam', 'config': {...}}``; or an :class:`Optimizer`.
 
     >>> get("Adam").beta_2
