@@ -40,7 +40,8 @@ def _search_and_scores(n_jobs):
 def test_grid_search_and_cross_validation_on_dask_equal_one_job():
     one_search, one_scores = _search_and_scores(n_jobs=1)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+                                  host="127.0.0.1",
+                                  dashboard_address="127.0.0.1:0") as cluster, \
             distributed.Client(cluster), joblib.parallel_backend("dask"):
         dask_search, dask_scores = _search_and_scores(n_jobs=-1)
         assert cluster.scheduler.task_groups  # the fits ran on the cluster

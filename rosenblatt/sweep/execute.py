@@ -100,7 +100,8 @@ def _dask_results(todo, scheduler, workers, retries):
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers or machine_workers(), threads_per_worker=1,
-                               processes=True, host="127.0.0.1", dashboard_address=None)
+                               processes=True, host="127.0.0.1",
+                               dashboard_address="127.0.0.1:0")
         client = Client(cluster)
     else:
         client = Client(scheduler, timeout="30s")

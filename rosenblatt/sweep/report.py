@@ -142,10 +142,12 @@ def heatmap_figure(records, path, x, y, dataset=None):
     image = ax.imshow(cells, cmap="viridis_r", aspect="auto")
     ax.set_xticks(range(len(xs)), xs)
     ax.set_yticks(range(len(ys)), ys)
+    finite = [v for row in cells for v in row if not math.isnan(v)]
+    middle = (min(finite) + max(finite)) / 2 if finite else 0.0
     for i, row in enumerate(cells):
         for j, value in enumerate(row):
             ax.text(j, i, _number(value, 2), ha="center", va="center", fontsize="small",
-                    color="white")
+                    color="black" if value < middle else "white")
     ax.set(xlabel=x, ylabel=y, title=f"mean test loss{f' ({dataset})' if dataset else ''}")
     fig.colorbar(image, ax=ax)
     fig.tight_layout()
