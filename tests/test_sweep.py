@@ -271,3 +271,21 @@ def test_a_killed_sweep_resumes_and_runs_everything_once(tmp_path):
     after = read_results(results)
     assert len(after) == 12 and len({r["id"] for r in after}) == 12
     assert after[:len(before)] == before
+
+
+def test_the_exercise_docs_page_holds_the_table_and_the_figure():
+    from rosenblatt.sweep.exercise import EPOCHS, docs_page
+
+    page = docs_page("| a | table |", "sweep-exercise.png", 1200, 123.4, "2 local Dask workers")
+    assert "| a | table |" in page and "images/sweep-exercise.png" in page
+    assert "rosenblatt sweep --exercise playground" in page and f"{EPOCHS} epochs" in page
+    assert "in 123 s on 2 local Dask workers" in page
+
+
+def test_serial_and_scheduler_together_are_refused_by_the_parser(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["sweep", "--serial", "--scheduler", "tcp://127.0.0.1:1", "--results",
+              str(tmp_path / "r.jsonl")])
+    assert info.value.code == 2
+    assert "--scheduler: not allowed with argument --serial" in capsys.readouterr().err
+    assert not (tmp_path / "r.jsonl").exists()
