@@ -123,3 +123,14 @@ def test_a_sweep_runs_on_a_scheduler_and_two_workers_started_by_hand(tmp_path):
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def test_the_sweep_benchmark_runs_at_tiny_size(capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_sweep", ROOT / "bench" / "sweep.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--epochs", "1", "--rounds", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "| dask warm |" in out and "machinery per run" in out
