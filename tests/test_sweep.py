@@ -173,6 +173,8 @@ def test_a_broken_results_file_is_refused(tmp_path):
     ({"serial": True, "scheduler": "tcp://127.0.0.1:1"}, ValueError, ["scheduler", "serial"]),
     ({"scheduler": 8786}, TypeError, ["scheduler", "int"]),
     ({"workers": 0}, ValueError, ["workers", "0"]),
+    ({"retries": -1}, ValueError, ["retries", "-1"]),
+    ({"retries": 1.5}, ValueError, ["retries", "1.5"]),
 ])
 def test_where_to_run_is_checked_before_any_work(tmp_path, kwargs, error, words):
     with pytest.raises(error) as info:

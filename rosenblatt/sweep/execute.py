@@ -67,7 +67,7 @@ def _open_for_append(path: Path):
     return open(path, "a", encoding="utf-8")
 
 
-def _check_where(serial, scheduler, workers) -> None:
+def _check_where(serial, scheduler, workers, retries) -> None:
     if serial and scheduler is not None:
         raise ValueError(f"scheduler: expected None with serial=True (one place to run), got "
                          f"{scheduler!r}")
@@ -77,6 +77,8 @@ def _check_where(serial, scheduler, workers) -> None:
     if workers is not None and (not isinstance(workers, int) or isinstance(workers, bool)
                                 or workers < 1):
         raise ValueError(f"workers: expected an integer >= 1 or None, got {workers!r}")
+    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+        raise ValueError(f"retries: expected an integer >= 0, got {retries!r}")
 
 
 def _progress(total: int, initial: int, show: bool):
@@ -147,7 +149,7 @@ def run_sweep(runs, results, *, serial=False, scheduler=None, workers=None, retr
     >>> [r["metrics"]["epochs"] for r in run_sweep(runs, path, serial=True, progress=False)]
     [2]
     """
-    _check_where(serial, scheduler, workers)
+    _check_where(serial, scheduler, workers, retries)
     runs = list(runs)
     path = Path(results)
     done = {r["id"]: r for r in read_results(path) if "id" in r}
