@@ -14,6 +14,7 @@ COMMANDS = ("train", "predict", "summary", "explain", "gates", "perceptron", "pl
 _MODULES = {"train": "models", "predict": "models", "summary": "models", "explain": "classic",
             "gates": "classic", "perceptron": "classic", "plot": "plot"}
 COMMANDS, _MODULES = (*COMMANDS, "playground"), {**_MODULES, "playground": "playground"}
+COMMANDS, _MODULES = (*COMMANDS, "sweep"), {**_MODULES, "sweep": "sweep"}
 
 
 def build_parser() -> argparse.ArgumentParser:
