@@ -352,6 +352,16 @@ def Input(shape, name=None, dtype=None):  # noqa: N802 (Keras' name)
 LAYERS = {cls.__name__: cls for cls in (Dense, Activation, Dropout, Flatten, InputLayer)}
 
 
+def register_layers(*classes, functions=()) -> None:
+    """Make layer ``classes`` (and their function forms) known to ``deserialize`` and
+    importable from this module's public path, ``rosenblatt.layers`` (modules above this
+    one, such as :mod:`rosenblatt.nn.merge`, register theirs)."""
+    module = sys.modules[__name__]
+    for obj in (*classes, *functions):
+        setattr(module, obj.__name__, obj)
+    LAYERS.update({cls.__name__: cls for cls in classes})
+
+
 def deserialize(config: dict) -> Layer:
     """A layer from ``{'class_name': ..., 'config': ...}``; only built-in layers, no code runs."""
     if not isinstance(config, dict) or not isinstance(config.get("config"), dict):
