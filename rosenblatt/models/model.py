@@ -111,6 +111,18 @@ class Model:
         return [] if self._graph is None else list(self._graph.outputs)
 
     @property
+    def input(self):
+        """The symbolic input (a list of them for several inputs)."""
+        inputs = self.inputs
+        return inputs[0] if len(inputs) == 1 else inputs
+
+    @property
+    def output(self):
+        """The symbolic output (a list of them for several outputs)."""
+        outputs = self.outputs
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    @property
     def input_names(self) -> list[str]:
         return [] if self._graph is None else list(self._graph.input_names)
 

@@ -65,7 +65,7 @@ class SymbolicTensor:
                 f"layer {layer.name!r} expects inputs of shape (None, "
                 f"{', '.join(map(str, expected))}), got {self.shape}"
             )
-        return SymbolicTensor(layer.compute_output_shape(shape), layer, (self,))
+        return record(layer, SymbolicTensor(layer.compute_output_shape(shape), layer, (self,)))
 
     def __repr__(self) -> str:
         return f"<SymbolicTensor shape={self.shape} from {self.layer.name!r}>"
@@ -75,5 +75,18 @@ def symbolic_call(layer, inputs, shapes, listed: bool) -> list[SymbolicTensor]:
     """The symbolic outputs of calling ``layer`` (a merge layer or a model) on ``inputs``:
     one tensor per shape in ``shapes`` (no batch axis), all made by one call."""
     call = Call(layer, tuple(inputs), listed=listed, several_outputs=len(shapes) > 1)
-    return [SymbolicTensor(shape, layer, (), call=call, index=i)
+    made = [SymbolicTensor(shape, layer, (), call=call, index=i)
             for i, shape in enumerate(shapes)]
+    record(layer, made[0] if len(made) == 1 else made)
+    return made
+
+
+def record(layer, output):
+    """Keep the latest symbolic call of ``layer`` as its ``input`` and ``output`` (Keras'
+    ``layer.output``, as feature extractors read it), unless its class defines them."""
+    if not isinstance(getattr(type(layer), "output", None), property):
+        first = output[0] if isinstance(output, list) else output
+        inputs = first.inputs
+        layer.input = inputs[0] if len(inputs) == 1 and not first.call.listed else list(inputs)
+        layer.output = output
+    return output
