@@ -35,6 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import graph as graph_bench  # noqa: E402
 import systems  # noqa: E402
+import w5 as w5_bench  # noqa: E402
 
 SIZES = {
     "full": {
@@ -236,9 +237,10 @@ def main(argv=None) -> int:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, for the tests")
     parser.add_argument("--repeat", type=int, default=5, help="repetitions (median reported)")
     parser.add_argument("--json", default="bench/results.json", help="where to write results")
-    parser.add_argument("--only", default="W1,W2,W3,W4,G1",
+    parser.add_argument("--only", default="W1,W2,W3,W4,W5,G1",
                         help="comma-separated workloads to run (default: all; G1 is "
-                             "bench/graph.py's layered Graph against Sequential)")
+                             "bench/graph.py's layered Graph against Sequential, W5 "
+                             "bench/w5.py's two-input functional model)")
     parser.add_argument("--threads", type=int, default=None, help="threads for every system")
     parser.add_argument("--memory-probe", help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=60000, help=argparse.SUPPRESS)
@@ -253,9 +255,10 @@ def main(argv=None) -> int:
     systems.set_threads(threads)
     results = {"sizes": sizes, "threads": threads, "systems": systems.versions()}
     only = {name.strip().upper() for name in args.only.split(",")}
-    unknown = only - set(WORKLOADS) - {"G1"}
+    unknown = only - set(WORKLOADS) - {"G1", "W5"}
     if unknown:
-        parser.error(f"--only: unknown workloads {sorted(unknown)}; choose from W1, W2, W3, W4, G1")
+        parser.error(f"--only: unknown workloads {sorted(unknown)}; choose from W1, W2, W3, W4, "
+                     f"W5, G1")
     for name, (run, makers) in WORKLOADS.items():
         results[name] = run(systems.available(makers), sizes, repeat) if name in only else {}
     if "W1" in only:
@@ -267,10 +270,12 @@ def main(argv=None) -> int:
             if name != "floor"
         }
     results["G1"] = graph_bench.g1(args.smoke, repeat, alternate) if "G1" in only else {}
+    results["W5"] = w5_bench.w5(args.smoke, repeat, alternate) if "W5" in only else {}
     results["samples_s"] = SAMPLES
     results["paired"] = paired_ratios(SAMPLES)
     print(table(results))
     print(graph_bench.table(results["G1"]))
+    print(w5_bench.table(results["W5"]))
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(results, indent=2))
     print(f"\nresults written to {args.json}")

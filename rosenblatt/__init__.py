@@ -77,6 +77,7 @@ PUBLIC_MODULES = {
     "regularizers": "rosenblatt.nn.regularizers",
     "metrics": "rosenblatt.nn.metrics",
     "layers": "rosenblatt.nn.layers",
+    "merge": "rosenblatt.nn.merge",
     "functional": "rosenblatt.nn.functional",
     "callbacks": "rosenblatt.training.callbacks",
     "saving": "rosenblatt.models.saving",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 
 import numpy as np
 
@@ -22,16 +23,17 @@ from rosenblatt._fast.workspace import FlatParameters, Workspace
 from rosenblatt.autodiff.tensor import Tensor, no_grad, resolve_dtype
 from rosenblatt.base.checks import check_weights
 from rosenblatt.base.random import make_rng
-from rosenblatt.models import saving
+from rosenblatt.models import graph_api, saving
 from rosenblatt.models.display import summary_html
 from rosenblatt.models.summary import summary_text
-from rosenblatt.nn import activations, fused, losses, optimizers
+from rosenblatt.nn import fused, losses, optimizers
 from rosenblatt.nn import metrics as metrics_module
 from rosenblatt.nn.features import FeatureMap, Preprocessing
 from rosenblatt.nn.functional import Graph
-from rosenblatt.nn.layers import Dense, InputLayer, Layer, context, unique_name
+from rosenblatt.nn.layers import InputLayer, Layer, context, in_training, unique_name
 from rosenblatt.nn.symbolic import SymbolicTensor
 from rosenblatt.training import loop as training
+from rosenblatt.training import outputs as outputs_module
 
 
 class Model:
@@ -64,9 +66,12 @@ class Model:
         self._workspace = None  # caches kept for speed (rosenblatt._fast.workspace)
         self._graph = None
         self.input_shape = None
+        self.trainable = True
+        self._compile_config = None
         if inputs is not None or outputs is not None:
             self._graph = Graph(inputs, outputs)
-            self.input_shape = tuple(self._graph.inputs[0].shape[1:])
+            shapes = [tuple(t.shape[1:]) for t in self._graph.inputs]
+            self.input_shape = shapes[0] if len(shapes) == 1 else shapes
             self._graph.build(self._rng)
 
     def __setattr__(self, name, value):
@@ -98,6 +103,48 @@ class Model:
         return [t for t in self._tracked if isinstance(t, Layer)]
 
     @property
+    def inputs(self) -> list:
+        """The symbolic input tensors (a functional model's, or a built Sequential's)."""
+        return [] if self._graph is None else list(self._graph.inputs)
+
+    @property
+    def outputs(self) -> list:
+        return [] if self._graph is None else list(self._graph.outputs)
+
+    @property
+    def input(self):
+        """The symbolic input (a list of them for several inputs)."""
+        inputs = self.inputs
+        return inputs[0] if len(inputs) == 1 else inputs
+
+    @property
+    def output(self):
+        """The symbolic output (a list of them for several outputs)."""
+        outputs = self.outputs
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    @property
+    def input_names(self) -> list[str]:
+        return [] if self._graph is None else list(self._graph.input_names)
+
+    @property
+    def output_names(self) -> list[str]:
+        """Each output's name (its layer's), the keys of dict targets and of History."""
+        return [] if self._graph is None else list(self._graph.output_names)
+
+    @property
+    def multi_input(self) -> bool:
+        return self._graph is not None and len(self._graph.inputs) > 1
+
+    @property
+    def multi_output(self) -> bool:
+        return self._graph is not None and len(self._graph.outputs) > 1
+
+    def get_layer(self, name=None, index=None):
+        """The layer called ``name``, or at position ``index`` of ``layers`` (Keras' API)."""
+        return graph_api.get_layer(self, name, index)
+
+    @property
     def built(self) -> bool:
         return self.input_shape is not None and all(layer.built for layer in self.layers)
 
@@ -121,13 +168,23 @@ class Model:
             if hasattr(self, "_layers"):  # a Sequential
                 raise ValueError(f"model {self.name!r} has no layers yet: add() some first")
             raise NotImplementedError(f"{type(self).__name__} must define call(self, inputs)")
-        return self._graph.run([inputs], training)[0]
+        values = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(values) != len(self._graph.inputs):
+            raise ValueError(f"inputs: model {self.name!r} has {len(self._graph.inputs)} "
+                             f"inputs, got {len(values)} tensors")
+        out = self._graph.run(list(values), training)
+        return out[0] if len(out) == 1 else out
 
     def __call__(self, inputs, training=None):
-        if isinstance(inputs, SymbolicTensor):
-            raise TypeError("calling a model on symbolic tensors is not supported")
-        x = inputs if isinstance(inputs, Tensor) else Tensor(inputs, dtype=self._dtype())
-        return self.forward(x, bool(training))
+        """Run the model on tensors or arrays (a list for several inputs); on symbolic tensors,
+        use it as a layer of a bigger functional model (its weights shared)."""
+        values = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if any(isinstance(v, SymbolicTensor) for v in values):
+            return graph_api.nested_call(self, values, listed=isinstance(inputs, (list, tuple)))
+        x = [v if isinstance(v, Tensor) else Tensor(v, dtype=self._dtype()) for v in values]
+        if training is None:
+            training = in_training()
+        return self.forward(x if isinstance(inputs, (list, tuple)) else x[0], bool(training))
 
     def forward(self, x: Tensor, training: bool) -> Tensor:
         """The one way to run the model, whatever API built it: ``call`` on a tensor, with
@@ -156,7 +213,7 @@ class Model:
 
     def output_layer(self):
         """The layer computing the output, when there is exactly one (else None)."""
-        if self._graph is not None:
+        if self._graph is not None and len(self._graph.outputs) == 1:
             return self._graph.outputs[0].layer
         return None
 
@@ -164,6 +221,9 @@ class Model:
     def output_shape(self):
         if not self.built:
             return None
+        if self._graph is not None and (self.multi_input or self.multi_output):
+            shapes = [tuple(t.shape) for t in self._graph.outputs]
+            return shapes[0] if len(shapes) == 1 else shapes
         with no_grad():
             out = self.forward(Tensor(np.zeros((1, *self.input_shape), self._dtype())), False)
         return (None, *out.shape[1:])
@@ -171,11 +231,34 @@ class Model:
     # ------------------------------------------------------------------ weights
     @property
     def weights(self) -> list[Tensor]:
-        return [w for layer in self.layers for w in layer.weights]
+        """Every weight, layer by layer, each once (a layer shared with a nested model too)."""
+        return graph_api.once([w for layer in self.layers for w in layer.weights])
 
     @property
     def trainable_weights(self) -> list[Tensor]:
-        return [w for layer in self.layers for w in layer.trainable_weights]
+        if not self.trainable:
+            return []
+        return graph_api.once([w for layer in self.layers for w in layer.trainable_weights])
+
+    @property
+    def _weights(self) -> list[Tensor]:  # what the workspace's signature reads of a layer
+        return self.weights
+
+    @property
+    def dtype(self):
+        return np.dtype(self._dtype())
+
+    def regularization_terms(self):
+        """(weight, regularizer) pairs of every layer, for a model used as a layer."""
+        return [pair for layer in self.layers for pair in layer.regularization_terms()]
+
+    def ensure_built(self, input_shape, rng=None) -> None:
+        if not self.built:
+            self.build(input_shape)
+
+    def compute_output_shape(self, input_shape):
+        shape = self.output_shape
+        return tuple(shape[1:])
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of all weights, layer by layer (Dense: kernel (in, out), then bias (out,))."""
@@ -221,15 +304,30 @@ class Model:
         return self._workspace.flat.grad_views
 
     # ------------------------------------------------------------------ training API
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None):
-        """Choose the optimizer, loss and metrics (names or objects), as in Keras."""
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
+        """Choose the optimizer, loss and metrics (names or objects), as in Keras. A model
+        with several outputs takes one loss for all, or a list or a dict by output name of
+        losses, ``loss_weights`` and metrics (:mod:`rosenblatt.training.outputs`)."""
         if loss is None:
             raise ValueError("compile: loss is required, e.g. loss='mean_squared_error'")
-        if metrics is not None and not isinstance(metrics, (list, tuple)):
-            metrics = [metrics]
-        chosen = (optimizers.get(optimizer), losses.get(loss),
-                  [metrics_module.get(m) for m in (metrics or [])])
+        if self.multi_output:
+            total, compiled = outputs_module.compile_outputs(self, loss, loss_weights, metrics)
+            chosen = (optimizers.get(optimizer), total, compiled)
+        else:
+            if outputs_module.is_by_output(loss) or (isinstance(loss, (list, tuple))
+                                                      and len(loss) == 1):
+                loss = outputs_module.per_output(loss, self.output_names or ["output"],
+                                                 "loss")[0]
+            if outputs_module.is_by_output(metrics):
+                metrics = outputs_module.per_output(metrics, self.output_names, "metrics",
+                                                    single=[])[0]
+            if metrics is not None and not isinstance(metrics, (list, tuple)):
+                metrics = [metrics]
+            chosen = (optimizers.get(optimizer), losses.get(loss),
+                      [metrics_module.get(m) for m in (metrics or [])])
         self.optimizer, self.loss, self.compiled_metrics = chosen  # all valid: none half-set
+        self.compiled_metrics = outputs_module.loss_trackers(self) + self.compiled_metrics
+        self._compile_config = {"loss": loss, "metrics": metrics, "loss_weights": loss_weights}
 
     def fused_output(self) -> fused.Head | None:
         """The output activation fused into the loss (:class:`~rosenblatt.nn.fused.Head`), or
@@ -238,34 +336,44 @@ class Model:
         softmax + categorical cross-entropy and sigmoid + binary cross-entropy are computed
         from the logits in one stable primitive.
         """
-        layer = self.output_layer()
-        if not isinstance(layer, Dense) or getattr(self.loss, "from_logits", True):
-            return None
-        if layer.activation is activations.softmax_activation and isinstance(
-            self.loss, (losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy)
-        ):
-            return fused.Head.SOFTMAX
-        if layer.activation is activations.sigmoid and isinstance(
-            self.loss, losses.BinaryCrossentropy
-        ):
-            return fused.Head.SIGMOID
-        return None
+        return outputs_module.head_of(self.output_layer(), self.loss)
 
     def fit(self, x=None, y=None, batch_size=32, epochs=1, verbose="auto", callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_freq=1):
         """Train for ``epochs``; returns a :class:`~rosenblatt.callbacks.History`.
 
         ``batch_size=None`` is batch gradient descent (all samples per step), ``1`` stochastic
-        gradient descent, anything else mini-batch (lectures 000, 001).
+        gradient descent, anything else mini-batch (lectures 000, 001). ``x`` may also be a
+        generator or iterable of ``(x, y)`` or ``(x, y, sample_weight)`` batches, read
+        ``steps_per_epoch`` batches per epoch.
         """
         return training.fit(self, x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
                             callbacks=callbacks, validation_split=validation_split,
                             validation_data=validation_data, shuffle=shuffle,
-                            initial_epoch=initial_epoch)
+                            initial_epoch=initial_epoch, class_weight=class_weight,
+                            sample_weight=sample_weight, steps_per_epoch=steps_per_epoch,
+                            validation_freq=validation_freq)
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, return_dict=False):
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=0, sample_weight=None,
+                 return_dict=False):
         """The loss (and metrics) on ``x, y``: a float, or [loss, *metrics] with metrics."""
-        return training.evaluate(self, x, y, batch_size=batch_size, return_dict=return_dict)
+        return training.evaluate(self, x, y, batch_size=batch_size, return_dict=return_dict,
+                                 sample_weight=sample_weight)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       return_dict=False):
+        """One optimizer step on this batch; the loss (and metrics) of the batch."""
+        return training.train_on_batch(self, x, y, sample_weight=sample_weight,
+                                       class_weight=class_weight, return_dict=return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """The loss (and metrics) of this batch, no update (``evaluate`` on one batch)."""
+        return self.evaluate(x, y, sample_weight=sample_weight, return_dict=return_dict)
+
+    def predict_on_batch(self, x):
+        """The outputs for this batch (``predict`` in one batch)."""
+        return self.predict(x)
 
     def predict(self, x, batch_size=None, verbose=0):
         """Outputs as a NumPy array; a single sample (shape = input shape) gives one row."""
@@ -305,6 +413,11 @@ class Model:
                             f"{type(state).__name__}")
         archive = saving.Archive(f"<pickled {type(self).__name__}>", state["model_file"])
         self.__dict__.update(saving.restore(archive, type(self)).__dict__)
+
+    def to_json(self, **kwargs) -> str:
+        """The architecture as JSON (``models.model_from_json`` rebuilds it, fresh weights)."""
+        return json.dumps({"class_name": type(self).__name__, "config": self.get_config()},
+                          **kwargs)
 
     def get_config(self) -> dict:
         if self._graph is None:

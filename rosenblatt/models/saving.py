@@ -73,11 +73,29 @@ def _describe_config(model, include_optimizer: bool) -> dict:
     if model.loss is not None:
         config["compile"] = {
             "optimizer": optimizers.serialize(model.optimizer),
-            "loss": losses.serialize(model.loss),
-            "metrics": [m.name for m in model.compiled_metrics],
+            **compile_arguments(model),
             "include_optimizer": include_optimizer,
         }
     return config
+
+
+def compile_arguments(model) -> dict:
+    """compile's loss, metrics and loss_weights as JSON: one per output for a model with
+    several (a list, or a dict by output name, as they were given)."""
+    given = getattr(model, "_compile_config", None)
+    if not getattr(model, "multi_output", False) or given is None:
+        tracked = {getattr(m, "name", None) for m in model.compiled_metrics
+                   if getattr(m, "needs_weights", False)}
+        return {"loss": losses.serialize(model.loss),
+                "metrics": [m.name for m in model.compiled_metrics if m.name not in tracked]}
+    names = model.output_names
+    per_loss = [losses.serialize(loss) for loss in model.loss.losses]
+    metrics = {name: [] for name in names}
+    for metric in model.compiled_metrics:
+        if not getattr(metric, "needs_weights", False):
+            metrics[names[metric.index]].append(metric.metric.name)
+    return {"loss": dict(zip(names, per_loss, strict=True)), "metrics": metrics,
+            "loss_weights": dict(zip(names, model.loss.weights, strict=True))}
 
 
 def _json_default(value):
@@ -344,9 +362,11 @@ def _restore_generator(rng, state, name: str) -> None:
 
 def _compile(model, archive, spec: dict) -> None:
     metrics = spec["metrics"]
-    if not isinstance(metrics, list):
-        raise TypeError(f"compile.metrics: expected a list, got {type(metrics).__name__}")
-    model.compile(optimizer=spec["optimizer"], loss=spec["loss"], metrics=metrics)
+    if not isinstance(metrics, (list, dict)):
+        raise TypeError(f"compile.metrics: expected a list or a dict, got "
+                        f"{type(metrics).__name__}")
+    model.compile(optimizer=spec["optimizer"], loss=spec["loss"], metrics=metrics,
+                  loss_weights=spec.get("loss_weights"))
     keys = archive.keys("optimizer/")
     if keys:
         theta, _ = model.flat_parameters()

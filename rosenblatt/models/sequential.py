@@ -67,6 +67,20 @@ class Sequential(Model):
         self._layers.append(layer)
         self._connect()
 
+    def pop(self):
+        """Remove the last layer and return it (Keras' ``Sequential.pop``).
+
+        >>> from rosenblatt.layers import Dense
+        >>> model = Sequential([Dense(4, input_dim=2), Dense(1, name="last")])
+        >>> model.pop().name, len(model.layers), model.output_shape
+        ('last', 1, (None, 4))
+        """
+        if not self._layers:
+            raise TypeError(f"pop: model {self.name!r} has no layers to remove")
+        layer = self._layers.pop()
+        self._connect()
+        return layer
+
     @property
     def layers(self):
         return list(self._layers)

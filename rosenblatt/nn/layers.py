@@ -352,12 +352,19 @@ def Input(shape, name=None, dtype=None):  # noqa: N802 (Keras' name)
 LAYERS = {cls.__name__: cls for cls in (Dense, Activation, Dropout, Flatten, InputLayer)}
 
 
+def register_layers(*classes, functions=()) -> None:
+    """Make layer ``classes`` (and their function forms) known to ``deserialize`` and
+    importable from this module's public path, ``rosenblatt.layers`` (modules above this
+    one, such as :mod:`rosenblatt.nn.merge`, register theirs)."""
+    module = sys.modules[__name__]
+    for obj in (*classes, *functions):
+        setattr(module, obj.__name__, obj)
+    LAYERS.update({cls.__name__: cls for cls in classes})
+
+
 def register(cls: type) -> type:
-    """Add a layer class written in another module of ``rosenblatt.nn`` (normalization,
-    noise, reshaping) to :data:`LAYERS`, so model files can name it, and to this module's
-    names, so ``rosenblatt.layers.<Name>`` finds it. ``rosenblatt`` imports those modules."""
-    LAYERS[cls.__name__] = cls
-    globals()[cls.__name__] = cls
+    """Decorator form of :func:`register_layers` for one layer class."""
+    register_layers(cls)
     return cls
 
 

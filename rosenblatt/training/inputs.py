@@ -8,9 +8,10 @@ import contextlib
 
 import numpy as np
 
-from rosenblatt.base.checks import as_array
+from rosenblatt.base.checks import as_array, describe
 from rosenblatt.nn import losses
 from rosenblatt.training import callbacks as callbacks_module
+from rosenblatt.training.outputs import Arrays
 
 
 def check_batch_size(batch_size) -> None:
@@ -26,10 +27,25 @@ def check_samples(x: np.ndarray, name: str) -> None:
                          f"{x.shape}")
 
 
-def prepare_x(model, x, name: str = "x") -> np.ndarray:
-    """x as a float array of the model's dtype, (n, *input_shape), building the model if needed."""
+def prepare_x(model, x, name: str = "x"):
+    """x as a float array of the model's dtype, (n, *input_shape), building the model if
+    needed; for a model with several inputs, :class:`Arrays` of one such array per input,
+    from a list (in the inputs' order) or a dict keyed by the inputs' names."""
     if x is None:
         raise ValueError(f"{name}: expected an array of inputs, got None")
+    if model.multi_input:
+        names, shapes = model.input_names, [tuple(t.shape[1:]) for t in model.inputs]
+        arrays = [_prepare_one(model, a, f"{name}[{key!r}]", shape)
+                  for a, key, shape in zip(by_name(x, names, name, "inputs"), names, shapes,
+                                           strict=True)]
+        _same_lengths(arrays, names, name)
+        return Arrays(arrays)
+    if isinstance(x, dict):
+        x = by_name(x, model.input_names, name, "inputs")[0] if model.inputs else x
+    return _prepare_one(model, x, name, None)
+
+
+def _prepare_one(model, x, name, shape):
     dtype = model._dtype() if model.layers else np.float32
     x = as_array(x, name, dtype=dtype)
     if x.ndim == 0:
@@ -37,24 +53,63 @@ def prepare_x(model, x, name: str = "x") -> np.ndarray:
     if x.ndim == 1:
         x = x.reshape(-1, 1)
     check_samples(x, name)
-    if not model.built:
-        model.build(x.shape[1:])
-    if tuple(x.shape[1:]) != tuple(model.input_shape):
+    if shape is None:
+        if not model.built:
+            model.build(x.shape[1:])
+        shape = tuple(model.input_shape)
+    if tuple(x.shape[1:]) != shape:
         raise ValueError(
-            f"{name}: the model expects samples of shape {tuple(model.input_shape)} "
-            f"({int(np.prod(model.input_shape))} features), got {name} of shape {x.shape}"
+            f"{name}: the model expects samples of shape {shape} "
+            f"({int(np.prod(shape))} features), got {name} of shape {x.shape}"
         )
     return np.ascontiguousarray(x)
 
 
-def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x") -> np.ndarray:
-    """y checked against the loss and the output layer: lengths, shapes and label ranges."""
+def by_name(values, names: list[str], name: str, what: str) -> list:
+    """``values`` given as a list (one per name, in order) or a dict keyed by ``names``."""
+    if isinstance(values, dict):
+        missing = [k for k in names if k not in values]
+        unknown = [k for k in values if k not in names]
+        if missing or unknown:
+            raise ValueError(f"{name}: expected a dict keyed by the model's {what} {names}, "
+                             + (f"missing {missing}" if missing else f"got unknown {unknown}"))
+        return [values[k] for k in names]
+    if not isinstance(values, (list, tuple)) or len(values) != len(names):
+        got = describe(values) + (f" of length {len(values)}"
+                                  if isinstance(values, (list, tuple)) else "")
+        raise ValueError(f"{name}: the model has {len(names)} {what} {names}: expected a list "
+                         f"of {len(names)} arrays or a dict keyed by those names, got {got}")
+    return list(values)
+
+
+def _same_lengths(arrays, names, name) -> None:
+    lengths = [len(a) for a in arrays]
+    if len(set(lengths)) > 1:
+        raise ValueError(f"{name}: every array needs the same number of samples, got "
+                         + ", ".join(f"{k!r}: {n}" for k, n in zip(names, lengths, strict=True)))
+
+
+def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x"):
+    """y checked against the loss and the output layer: lengths, shapes and label ranges; for
+    a model with several outputs, :class:`Arrays` from a list or a dict by output name."""
+    if model.multi_output:
+        names = model.output_names
+        shapes = [tuple(t.shape) for t in model.outputs]
+        return Arrays([
+            _check_target(model, v, n, shape, loss, f"{name}[{key!r}]", x_name)
+            for v, key, shape, loss in zip(by_name(y, names, name, "outputs"), names, shapes,
+                                           model.loss.losses, strict=True)
+        ])
+    if isinstance(y, dict):
+        y = by_name(y, model.output_names, name, "outputs")[0]
+    return _check_target(model, y, n, model.output_shape, model.loss, name, x_name)
+
+
+def _check_target(model, y, n, out, loss, name, x_name) -> np.ndarray:
     y = as_array(y, name)
     if y.ndim == 0 or len(y) != n:
         raise ValueError(f"{x_name} and {name} must have the same number of samples, got "
                          f"{x_name} with {n} and {name} of shape {y.shape}")
-    out = model.output_shape
-    loss = model.loss
     if isinstance(loss, losses.SparseCategoricalCrossentropy):
         k = out[-1]
         labels = y.reshape(-1) if y.ndim == 2 and y.shape[1] == 1 else y

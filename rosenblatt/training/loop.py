@@ -15,26 +15,29 @@ from typing import Protocol
 
 import numpy as np
 
-from rosenblatt._fast import rows as _rows
 from rosenblatt._fast import step as _fast
-from rosenblatt.autodiff.tensor import Tensor, no_grad
 from rosenblatt.base.checks import (
-    as_array,
     check_bool,
-    check_finite,
     check_in_range,
-    describe,
 )
 from rosenblatt.nn import fused
 from rosenblatt.training import callbacks as callbacks_module
+from rosenblatt.training import feeding
+from rosenblatt.training.inference import (  # noqa: F401 (evaluate, predict: public here)
+    add_penalties,
+    batch_loss,
+    evaluate,
+    predict,
+    update_metrics,
+)
 from rosenblatt.training.inputs import (
     check_batch_size,
     check_callbacks,
-    check_samples,
     prepare_x,
     prepare_y,
     unbuilt_if_refused,
 )
+from rosenblatt.training.outputs import Weighted, as_tensors, output_data
 from rosenblatt.training.progress import ProgressLogger
 
 
@@ -75,7 +78,7 @@ def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, head: fused.Head | 
     """
     views = model.grad_views()
     weights = model.trainable_weights
-    out = model.forward(Tensor(xb), training=True)
+    out = model.forward(as_tensors(xb), training=True)
     loss = batch_loss(model, out, yb, head)
     if loss.ndim:
         raise ValueError("fit: the loss must reduce to a number: use reduction 'mean' or 'sum'")
@@ -88,39 +91,28 @@ def loss_and_gradient(model, xb: np.ndarray, yb: np.ndarray, head: fused.Head | 
             view.fill(0)
         else:
             view[...] = w.grad
-    return value, out.data
-
-
-def batch_loss(model, out: Tensor, yb: np.ndarray, head: fused.Head | None) -> Tensor:
-    """The compiled loss of the outputs ``out`` against ``yb``: from the logits that a
-    sigmoid or softmax output keeps when ``head`` fuses it into the loss, else as is. fit and
-    evaluate both take it, so both report the same loss for the same weights and batch."""
-    if head is not None and out.logits is not None:
-        return head.loss(out.logits, yb, model.loss.reduction)
-    return model.loss(yb, out)
-
-
-def add_penalties(model, gradients: bool = False) -> float:
-    """Sum of the layers' regularization penalties R(W); with ``gradients``, dR/dW is added
-    to each regularized trainable weight's ``.grad``."""
-    total = 0.0
-    for layer in model.layers:
-        for w, reg in layer.regularization_terms():
-            total += float(reg.penalty(w.data))
-            if gradients and layer.trainable:
-                g = reg.gradient(w.data)
-                w.grad = g if w.grad is None else w.grad + g
-    return total
+    return value, output_data(out)
 
 
 # --------------------------------------------------------------------------- fit
+def _slices(x, y, order, batch_size):
+    """The batches of one epoch over arrays: in order, or gathered in a shuffled order."""
+    for start, stop in _batches(len(x), batch_size):
+        if order is None:
+            yield x[start:stop], y[start:stop]
+        else:
+            idx = order[start:stop]
+            yield x.take(idx, axis=0), y.take(idx, axis=0)
+
+
 def _batches(n: int, batch_size):
     size = n if batch_size is None else batch_size
     return [(start, min(start + size, n)) for start in range(0, n, size)]
 
 
 def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
-        validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0):
+        validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
+        class_weight=None, sample_weight=None, steps_per_epoch=None, validation_freq=1):
     if model.optimizer is None:
         raise ValueError("fit: the model is not compiled; call compile(optimizer, loss) first")
     check_batch_size(batch_size)
@@ -134,20 +126,21 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
     if verbose not in (0, 1, 2):
         raise ValueError(f"verbose: expected 0, 1, 2 or 'auto', got {verbose!r}")
     callbacks = check_callbacks(callbacks)
-    with unbuilt_if_refused(model):
-        x = prepare_x(model, x)
-        y = prepare_y(model, y, len(x))
+    validate_every = feeding.check_validation_freq(validation_freq)
+    stream = feeding.batch_stream(x, y, steps_per_epoch, sample_weight, class_weight,
+                                  validation_split)
+    if stream is not None:
+        x, y = stream.first(model)
+    else:
+        with unbuilt_if_refused(model):
+            x = prepare_x(model, x)
+            y = prepare_y(model, y, len(x))
+            y = feeding.weighted(model, y, len(x), sample_weight, class_weight)
     if not model.trainable_weights:
         raise ValueError(f"fit: the model {model.name!r} has no trainable weights (every layer "
                          f"has trainable=False); there is nothing to train")
     if validation_data is not None:
-        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
-            got = describe(validation_data)
-            if isinstance(validation_data, (tuple, list)):
-                got += f" of length {len(validation_data)}"
-            raise ValueError(f"validation_data: expected a tuple (x_val, y_val), got {got}")
-        x_val = prepare_x(model, validation_data[0], "x_val")
-        y_val = prepare_y(model, validation_data[1], len(x_val), "y_val", "x_val")
+        x_val, y_val = feeding.validation(model, validation_data)
     elif validation_split:
         cut = len(x) - int(len(x) * validation_split)  # Keras: the last samples, unshuffled
         if cut == 0 or cut == len(x):
@@ -159,26 +152,54 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
 
     theta, grad = model.flat_parameters()
     model.optimizer.check([theta], [grad])  # its state must fit the trainable weights
-    steps = len(_batches(len(x), batch_size))
+    steps = stream.steps if stream is not None else len(_batches(len(x), batch_size))
     history = callbacks_module.History()
     cbs = callbacks_module.CallbackList(
         [*callbacks, history, ProgressLogger(verbose)],
         model=model, params={"epochs": epochs, "steps": steps, "verbose": verbose,
-                             "samples": len(x), "batch_size": batch_size,
-                             "do_validation": x_val is not None},
+                             "samples": None if stream is not None else len(x),
+                             "batch_size": batch_size, "do_validation": x_val is not None},
     )
     cbs.set_training_data(x, y)
     model.stop_training, model.stop_reason = False, None
+    weighted = isinstance(y, Weighted) or stream is not None
     run = _Run(x=x, y=y, x_val=x_val, y_val=y_val, batch_size=batch_size, epochs=epochs,
                initial_epoch=initial_epoch, shuffle=shuffle, callbacks=cbs,
-               step=choose_step(model, model.fused_output()),
-               need_norm=cbs.needs_grad_norm())
+               step=GraphStep(model, model.fused_output()) if weighted
+               else choose_step(model, model.fused_output()),
+               need_norm=cbs.needs_grad_norm(), stream=stream, validate_every=validate_every)
     cbs.on_train_begin()
     _epochs(model, run)
     history.stop_reason = model.stop_reason
     cbs.on_train_end()
     model.history = history
     return history
+
+
+def train_on_batch(model, x, y, sample_weight=None, class_weight=None, return_dict=False):
+    """One step of the optimizer on the batch (x, y); the batch's loss and metrics."""
+    if model.optimizer is None:
+        raise ValueError("train_on_batch: the model is not compiled; call compile(optimizer, "
+                         "loss) first")
+    return_dict = check_bool(return_dict, "return_dict")
+    with unbuilt_if_refused(model):
+        x = prepare_x(model, x)
+        y = feeding.weighted(model, prepare_y(model, y, len(x)), len(x), sample_weight,
+                             class_weight)
+    theta, grad = model.flat_parameters()
+    model.optimizer.check([theta], [grad])
+    loss, outputs = GraphStep(model, model.fused_output())(x, y)
+    if not math.isfinite(loss):
+        raise FloatingPointError(f"train_on_batch: the loss became {loss}; the weights were "
+                                 f"not updated (try a smaller learning rate)")
+    model.optimizer.apply([theta], [grad])
+    for metric in model.compiled_metrics:
+        metric.reset_state()
+    update_metrics(model.compiled_metrics, y, outputs)
+    result = {"loss": loss, **{m.name: float(m.result()) for m in model.compiled_metrics}}
+    if return_dict:
+        return result
+    return loss if len(result) == 1 else list(result.values())
 
 
 @dataclass(frozen=True)
@@ -197,6 +218,8 @@ class _Run:
     callbacks: callbacks_module.CallbackList
     step: Step
     need_norm: bool  # whether the batch logs get the gradient's norm
+    stream: feeding.BatchStream | None  # batches from a generator, instead of x and y
+    validate_every: object  # validate_every(epoch) -> bool (fit's validation_freq)
 
 
 def _epochs(model, run: _Run):
@@ -212,17 +235,15 @@ def _epochs(model, run: _Run):
     for epoch in range(cbs.start_epoch(run.initial_epoch), run.epochs):
         cbs.on_epoch_begin(epoch)
         safe = _Safe(theta.copy(), model.optimizer.get_state())
-        order = model._rng.permutation(len(x)) if run.shuffle else None
+        order = (model._rng.permutation(len(x)) if run.shuffle and run.stream is None
+                 else None)
         for metric in model.compiled_metrics:
             metric.reset_state()
         seen, loss_sum, started = 0, 0.0, time.perf_counter()
-        for batch, (start, stop) in enumerate(_batches(len(x), run.batch_size)):
+        batches = (run.stream.epoch(model) if run.stream is not None
+                   else _slices(x, y, order, run.batch_size))
+        for batch, (xb, yb) in enumerate(batches):
             cbs.on_train_batch_begin(batch)
-            if order is None:
-                xb, yb = x[start:stop], y[start:stop]
-            else:
-                idx = order[start:stop]
-                xb, yb = x.take(idx, axis=0), y.take(idx, axis=0)
             loss, outputs = run.step(xb, yb)
             if not math.isfinite(loss):
                 model.stop_training = True
@@ -233,12 +254,14 @@ def _epochs(model, run: _Run):
                 )
                 break
             model.optimizer.apply([theta], [grad])
-            seen += stop - start
-            loss_sum += loss * (stop - start)
+            n = len(xb)
+            seen += n
+            loss_sum += loss * n
             logs = {"loss": loss_sum / seen, "batch_loss": loss}
-            for metric in model.compiled_metrics:
-                metric.update_state(yb, outputs)
-                logs[metric.name] = float(metric.result())
+            if model.compiled_metrics:
+                update_metrics(model.compiled_metrics, yb, outputs)
+                for metric in model.compiled_metrics:
+                    logs[metric.name] = float(metric.result())
             if run.need_norm:
                 logs["grad_norm"] = float(np.linalg.norm(grad))
             cbs.on_train_batch_end(batch, logs)
@@ -255,7 +278,7 @@ def _epochs(model, run: _Run):
         logs = {"loss": loss_sum / seen}
         for metric in model.compiled_metrics:
             logs[metric.name] = float(metric.result())
-        if run.x_val is not None:
+        if run.x_val is not None and run.validate_every(epoch):
             val = evaluate(model, run.x_val, run.y_val, return_dict=True, prepared=True)
             logs.update({f"val_{k}": v for k, v in val.items()})
         logs["time"] = time.perf_counter() - started
@@ -289,71 +312,3 @@ def _finite(theta: np.ndarray) -> bool:
         if math.isfinite(float(np.dot(theta, theta))):
             return True
     return bool(np.isfinite(theta).all())
-
-
-# --------------------------------------------------------------------------- evaluate, predict
-def evaluate(model, x, y, batch_size=None, return_dict=False, prepared=False):
-    """Mean loss over all samples (plus regularization penalties) and the metrics."""
-    if model.loss is None:
-        raise ValueError("evaluate: the model is not compiled; call compile(optimizer, loss)")
-    check_batch_size(batch_size)
-    return_dict = check_bool(return_dict, "return_dict")
-    if not prepared:
-        x = prepare_x(model, x)
-        y = prepare_y(model, y, len(x))
-    total, metrics = 0.0, model.compiled_metrics
-    for metric in metrics:
-        metric.reset_state()
-    size = len(x) if batch_size is None else batch_size
-    reduction = model.loss.reduction
-    head = model.fused_output()
-    for start in range(0, len(x), size):
-        xb, yb = x[start:start + size], y[start:start + size]
-        with no_grad():
-            out = model.forward(Tensor(xb), training=False)
-            loss = float(batch_loss(model, out, yb, head).data)
-        total += loss * (len(xb) if reduction == "mean" else 1)
-        for metric in metrics:
-            metric.update_state(yb, out.data)
-    loss = (total / len(x) if reduction == "mean" else total) + add_penalties(model)
-    result = {"loss": loss, **{m.name: float(m.result()) for m in metrics}}
-    if return_dict:
-        return result
-    return loss if not metrics else list(result.values())
-
-
-def predict(model, x, batch_size=None):
-    """The model's outputs for x (n, *input_shape); one sample of the input shape gives one row."""
-    if not model.built:
-        raise ValueError(
-            f"predict: model {model.name!r} is not built: it has no weights yet. Give the first "
-            f"layer input_shape / input_dim, call build(input_shape), or fit it first"
-        )
-    check_batch_size(batch_size)
-    arr = as_array(x, "x", dtype=model._dtype(), finite=False)
-    shape = tuple(model.input_shape)
-    # one sample: an array of the input shape, or a number for a one-feature model; a 1-D
-    # array for a one-feature model is a column of samples
-    single = arr.shape == shape if shape != (1,) else arr.ndim == 0
-    if single:
-        arr = arr.reshape(1, *shape)
-    elif arr.ndim == 1 and shape == (1,):
-        arr = arr.reshape(-1, 1)
-    if tuple(arr.shape[1:]) != tuple(model.input_shape):
-        raise ValueError(
-            f"x: the model expects samples of shape {tuple(model.input_shape)}, got x of shape "
-            f"{np.shape(x)}"
-        )
-    check_samples(arr, "x")
-    if len(arr) == 1:  # one sample: compiled loops when they apply (rosenblatt._fast.rows)
-        out = _rows.predict_row(model, arr[0])
-        if out is not None:
-            return out if single else out[None]
-    check_finite(arr[0] if single else arr, "x")  # indices as the caller gave x
-    size = len(arr) if batch_size is None else batch_size
-    with no_grad():
-        parts = [model.forward(Tensor(arr[i:i + size]), training=False).data
-                 for i in range(0, len(arr), size)]
-    out = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return out[0] if single else out
-
