@@ -27,10 +27,13 @@ class RowPlan:
     """``plan(row)``: the output for one sample (an array of the input shape, of the plan's
     float type), or None when the row holds NaN or inf (the caller reports it)."""
 
-    def __init__(self, dense, loops):
+    def __init__(self, dense, loops, shape):
         self.dense = dense  # (Dense layer, its activation's compiled row form) in order
         self.loops = loops
         self.dtype = dense[0][0].kernel.data.dtype
+        # the shape of one sample, for predict_sample (None for one-feature models, whose
+        # 1-D inputs are columns of samples)
+        self.shape = None if tuple(shape) == (1,) else tuple(shape)
 
     def __call__(self, row: np.ndarray):
         x = row.reshape(-1)
@@ -74,7 +77,7 @@ def _make(model):
              for layer in layers]
     if any(form is None for form in forms):
         return None  # an activation without a compiled row form
-    return RowPlan(list(zip(layers, forms, strict=True)), loops)
+    return RowPlan(list(zip(layers, forms, strict=True)), loops, model.input_shape)
 
 
 def predict_row(model, row: np.ndarray):
@@ -96,3 +99,13 @@ def predict_row(model, row: np.ndarray):
     if plan is NO_PLAN or row.dtype != plan.dtype:
         return None
     return plan(row)
+
+
+def predict_sample(model, x: np.ndarray):
+    """``model``'s output for ``x`` when ``x`` is one sample (an array of the input shape and
+    of the plan's float type) and a plan was already made for the model's structure; else
+    None, and predict takes its general way (which makes the plan, or reports a bad x)."""
+    plan = model.workspace().row_plan
+    if plan is None or plan is NO_PLAN or x.dtype != plan.dtype or x.shape != plan.shape:
+        return None
+    return plan(x)
