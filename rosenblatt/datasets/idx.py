@@ -72,7 +72,11 @@ def _header(handle, path: Path) -> tuple[np.dtype, tuple[int, ...], int]:
 def _read_data(handle, expected: int, path: Path, shape: tuple) -> np.ndarray:
     """Exactly ``expected`` bytes from the stream, read in chunks straight into one array of
     that size (never a second copy), then one byte more to find trailing data."""
-    data = np.empty(expected, dtype=np.uint8)
+    try:
+        data = np.empty(expected, dtype=np.uint8)
+    except MemoryError:
+        raise ValueError(f"{path}: its data of shape {shape} need {expected} bytes, more than "
+                         "this process can allocate") from None
     view, filled = memoryview(data), 0
     while filled < expected:
         count = handle.readinto(view[filled:filled + _CHUNK])

@@ -169,7 +169,10 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
                else choose_step(model, model.fused_output()),
                need_norm=cbs.needs_grad_norm(), stream=stream, validate_every=validate_every)
     cbs.on_train_begin()
-    _epochs(model, run)
+    # an overflow or NaN shows in the loss, which stops training with a stop reason that
+    # says what happened: NumPy's warnings about it would only repeat that
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        _epochs(model, run)
     history.stop_reason = model.stop_reason
     cbs.on_train_end()
     model.history = history
