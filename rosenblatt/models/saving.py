@@ -132,9 +132,9 @@ def writable_target(path) -> Path:
     return path
 
 
-def _write(path, arrays: dict) -> None:
-    """Write ``arrays`` as an ``.npz`` archive to ``path`` atomically (see the module's text)."""
-    path = writable_target(path)
+def _write(path: Path, arrays: dict) -> None:
+    """Write ``arrays`` as an ``.npz`` archive to ``path`` (a :func:`writable_target`)
+    atomically (see the module's text)."""
     directory = path.parent
     handle = tempfile.NamedTemporaryFile(dir=directory, prefix=f".{path.name}.", suffix=".tmp",
                                          delete=False)
@@ -164,10 +164,10 @@ def _arrays(model, include_optimizer: bool) -> dict:
 def save_model(model, path, include_optimizer: bool = True) -> None:
     """Write ``model`` to ``path``: JSON architecture, weights, optimizer state."""
     include_optimizer = check_bool(include_optimizer, "include_optimizer")
-    writable_target(path)
+    target = writable_target(path)
     if not model.built:
         raise ValueError(f"save: model {model.name!r} has no weights yet; build or fit it first")
-    _write(path, _arrays(model, include_optimizer))
+    _write(target, _arrays(model, include_optimizer))
 
 
 def to_bytes(model) -> bytes:
@@ -300,7 +300,7 @@ def read(path) -> Archive:
 
 def save_weights(model, path) -> None:
     """Write only the weights (any model, subclassed ones included)."""
-    _write(path, {"__model__.json": np.array(json.dumps({"format": FORMAT, "version": VERSION,
+    _write(writable_target(path), {"__model__.json": np.array(json.dumps({"format": FORMAT, "version": VERSION,
                                                           "weights_only": True})),
                   **{f"weight/{i}": w for i, w in enumerate(model.get_weights())}})
 
