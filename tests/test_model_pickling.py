@@ -34,7 +34,9 @@ def _functional():
     return model
 
 
-def _trips():
+def round_trips():
+    """(name, trip) for pickle, joblib and cloudpickle (those installed): each trip sends an
+    object there and back, as transport between processes does."""
     trips = [("pickle", lambda m: pickle.loads(pickle.dumps(m)))]
     try:
         import joblib
@@ -56,7 +58,7 @@ def _trips():
     return trips
 
 
-@pytest.mark.parametrize(("how", "trip"), _trips(), ids=[t[0] for t in _trips()])
+@pytest.mark.parametrize(("how", "trip"), round_trips(), ids=[t[0] for t in round_trips()])
 @pytest.mark.parametrize("make", [_sequential, _functional], ids=["sequential", "functional"])
 def test_round_trip_predicts_and_trains_identically(how, trip, make):
     X, y = _data()

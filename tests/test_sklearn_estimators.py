@@ -1,8 +1,6 @@
 """scikit-learn's own estimator checks over every rosenblatt estimator, and the MLPs' numbers
 against scikit-learn's MLPs (skipped when scikit-learn is absent)."""
 
-import io
-import pickle
 import warnings
 
 import numpy as np
@@ -10,7 +8,6 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-import joblib  # noqa: E402
 from rosenblatt.classic import Hebbian, LinearNeuron, Perceptron  # noqa: E402
 from sklearn.base import clone  # noqa: E402
 from sklearn.datasets import (  # noqa: E402
@@ -27,6 +24,7 @@ from sklearn.neural_network import MLPRegressor as SkMLPRegressor  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+from test_model_pickling import round_trips  # noqa: E402
 
 from rosenblatt.sklearn import MLPClassifier, MLPRegressor  # noqa: E402
 
@@ -181,25 +179,7 @@ def test_pipeline_grid_search_and_cross_validation():
     assert clone(pipe).get_params()["mlp__hidden_layer_sizes"] == (8,)
 
 
-def _round_trips():
-    trips = [("pickle", lambda e: pickle.loads(pickle.dumps(e)))]
-
-    def through_joblib(estimator):
-        buffer = io.BytesIO()
-        joblib.dump(estimator, buffer)
-        buffer.seek(0)
-        return joblib.load(buffer)
-
-    trips.append(("joblib", through_joblib))
-    try:
-        import cloudpickle
-    except ImportError:
-        return trips
-    trips.append(("cloudpickle", lambda e: pickle.loads(cloudpickle.dumps(e))))
-    return trips
-
-
-@pytest.mark.parametrize(("how", "trip"), _round_trips(), ids=[t[0] for t in _round_trips()])
+@pytest.mark.parametrize(("how", "trip"), round_trips(), ids=[t[0] for t in round_trips()])
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 def test_estimator_round_trip_predicts_and_trains_identically(how, trip, solver):
     X, y = load_iris(return_X_y=True)
