@@ -188,3 +188,13 @@ def test_disabled_kernels_give_the_numpy_layers(monkeypatch):
     model = rb.Sequential([Dense(4, activation="relu", input_dim=3), Dense(2)], seed=0)
     np.testing.assert_array_equal(model.predict(_row(3)), _reference(model, _row(3)))
     assert _plan(model) is None
+
+
+def test_turning_the_kernels_off_takes_the_numpy_path_for_a_sample_too(compiled, monkeypatch):
+    model = rb.Sequential([Dense(300, activation="relu", input_dim=60), Dense(3)], seed=0)
+    row = _row(60)
+    model.predict(row)
+    assert isinstance(_plan(model), _rows.RowPlan)
+    monkeypatch.setattr(_kernels, "ENABLED", False)
+    assert _rows.predict_sample(model, row) is None
+    np.testing.assert_allclose(model.predict(row), _reference(model, row), rtol=1e-5, atol=1e-6)

@@ -80,13 +80,10 @@ def _make(model):
     return RowPlan(list(zip(layers, forms, strict=True)), loops, model.input_shape)
 
 
-def predict_row(model, row: np.ndarray):
-    """``model``'s output for the one sample ``row`` through compiled loops, or None when
-    they do not apply (see the module docstring) or ``row`` is not all finite.
-
-    The plan (or NO_PLAN) is kept in the model's workspace, which is made anew when the
-    model's structure changes.
-    """
+def _plan(model):
+    """The model's RowPlan, or None when the compiled loops do not apply (see the module
+    docstring). The plan (or NO_PLAN) is kept in the model's workspace, which is made anew
+    when the model's structure changes."""
     if not _kernels.ENABLED:
         return None
     workspace = model.workspace()
@@ -94,18 +91,25 @@ def predict_row(model, row: np.ndarray):
     if plan is None:
         plan = _make(model)
         if plan is False:
-            return None
+            return None  # a layer has no weights yet: nothing to decide, nothing kept
         workspace.row_plan = plan = NO_PLAN if plan is None else plan
-    if plan is NO_PLAN or row.dtype != plan.dtype:
+    return None if plan is NO_PLAN else plan
+
+
+def predict_row(model, row: np.ndarray):
+    """``model``'s output for the one sample ``row`` (already of the input shape) through
+    compiled loops, or None when they do not apply or ``row`` is not all finite."""
+    plan = _plan(model)
+    if plan is None or row.dtype != plan.dtype:
         return None
     return plan(row)
 
 
 def predict_sample(model, x: np.ndarray):
     """``model``'s output for ``x`` when ``x`` is one sample (an array of the input shape and
-    of the plan's float type) and a plan was already made for the model's structure; else
-    None, and predict takes its general way (which makes the plan, or reports a bad x)."""
-    plan = model.workspace().row_plan
-    if plan is None or plan is NO_PLAN or x.dtype != plan.dtype or x.shape != plan.shape:
+    of the plan's float type), before any other check; else None, and predict takes its
+    general way (which converts x, or reports a bad x)."""
+    plan = _plan(model)
+    if plan is None or x.dtype != plan.dtype or x.shape != plan.shape:
         return None
     return plan(x)

@@ -300,9 +300,10 @@ def read(path) -> Archive:
 
 def save_weights(model, path) -> None:
     """Write only the weights (any model, subclassed ones included)."""
-    _write(writable_target(path), {"__model__.json": np.array(json.dumps({"format": FORMAT, "version": VERSION,
-                                                          "weights_only": True})),
-                  **{f"weight/{i}": w for i, w in enumerate(model.get_weights())}})
+    target = writable_target(path)
+    header = {"format": FORMAT, "version": VERSION, "weights_only": True}
+    _write(target, {"__model__.json": np.array(json.dumps(header)),
+                    **{f"weight/{i}": w for i, w in enumerate(model.get_weights())}})
 
 
 def load_weights(model, path) -> None:
