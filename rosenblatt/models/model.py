@@ -165,9 +165,7 @@ class Model:
     def call(self, inputs, training=False):
         """The forward computation on tensors: the functional graph's, or a subclass's own."""
         if self._graph is None:
-            if hasattr(self, "_layers"):  # a Sequential
-                raise ValueError(f"model {self.name!r} has no layers yet: add() some first")
-            raise NotImplementedError(f"{type(self).__name__} must define call(self, inputs)")
+            raise self._without_graph()
         values = inputs if isinstance(inputs, (list, tuple)) else [inputs]
         if len(values) != len(self._graph.inputs):
             raise ValueError(f"inputs: model {self.name!r} has {len(self._graph.inputs)} "
@@ -201,6 +199,10 @@ class Model:
         if _takes_training(type(self).call):
             return self.call(x, training=training)
         return self.call(x)
+
+    def _without_graph(self) -> Exception:
+        """What calling the model says when it has no graph to run."""
+        return NotImplementedError(f"{type(self).__name__} must define call(self, inputs)")
 
     def chain(self):
         """The layers in order when the model is a plain chain, each used once, else None."""

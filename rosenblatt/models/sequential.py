@@ -93,6 +93,9 @@ class Sequential(Model):
             shape = layer.compute_output_shape(shape)
         self._connect()
 
+    def _without_graph(self) -> Exception:
+        return ValueError(f"model {self.name!r} has no layers yet: add() some first")
+
     def _connect(self) -> None:
         """The chain as the functional API's graph, once the input shape is known: a
         Sequential runs, trains and is inspected exactly as a functional model is."""
