@@ -7,7 +7,8 @@
 
 Workloads (same data, shapes, hyperparameters and, where the API allows, initial weights):
   W1  MLP 784-256-128-10 ReLU, softmax cross-entropy, Adam 1e-3, batch 128, one epoch
-  W2  playground net 2-8-8-1 tanh, sigmoid + binary cross-entropy, SGD 0.03, batch 10, 500 rows
+  W2  playground net 2-8-8-1 tanh, sigmoid + binary cross-entropy, SGD 0.03, batch 10, 500 rows;
+      also in its logits form (linear output, BinaryCrossentropy(from_logits=True))
   W3  predict one row with the W1 network
   W4  784-w-w-10 for w in 64, 256, 1024, 2048 and batch 32, 128, 512, one epoch
 and the floor: the same sequence of matrix products alone through NumPy. Systems alternate
@@ -205,6 +206,10 @@ def table(results: dict) -> str:
         row("W1 epoch", results["W1"], " s")
     if results["W2"]:
         row("W2 steps/s (higher is better)", results["W2"], " steps/s", "{:,.0f}")
+        logits = results["W2"].get("rosenblatt_logits")
+        if logits is not None:
+            row("W2 logits form steps/s", {**results["W2"], "rosenblatt": logits}, " steps/s",
+                "{:,.0f}")
     if results["W3"]:
         row("W3 predict one row", results["W3"], " us", "{:.1f}")
     for key, values in results["W4"].items():
@@ -219,7 +224,7 @@ def table(results: dict) -> str:
         + " | - | | | |"
     )
     paired = results.get("paired", {})
-    for label in ("W1", "W3"):
+    for label in ("W1", "W2", "W3"):
         if paired.get(label):
             lines.append(f"\n{label} paired (median of per-round time ratios): " + ", ".join(
                 f"rb/{name} {value:.2f}" for name, value in paired[label].items()))

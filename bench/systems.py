@@ -153,6 +153,14 @@ def w2_rosenblatt(x, y, epochs):
     return lambda: model.fit(x, y, batch_size=10, epochs=epochs, verbose=0, shuffle=False)
 
 
+def w2_rosenblatt_logits(x, y, epochs):
+    """W2 written as PyTorch users write it: a linear output and the loss from the logits."""
+    model = rb_mlp((2, 8, 8, 1), hidden="tanh", output="linear")
+    model.compile(rb.optimizers.SGD(learning_rate=0.03),
+                  rb.losses.BinaryCrossentropy(from_logits=True))
+    return lambda: model.fit(x, y, batch_size=10, epochs=epochs, verbose=0, shuffle=False)
+
+
 def w2_torch(x, y, epochs):
     import torch
 
@@ -193,7 +201,8 @@ def w2_sklearn(x, y, epochs):
     return run
 
 
-W2_MAKERS = {"rosenblatt": w2_rosenblatt, "torch": w2_torch, "sklearn": w2_sklearn}
+W2_MAKERS = {"rosenblatt": w2_rosenblatt, "rosenblatt_logits": w2_rosenblatt_logits,
+             "torch": w2_torch, "sklearn": w2_sklearn}
 
 
 # --------------------------------------------------------------------------- W3: predict one row

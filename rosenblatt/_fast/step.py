@@ -11,7 +11,8 @@ the output activation that a fused loss takes from the logits is a ``nn.fused.He
   each activation's in-place forms (``Activation.in_place``: a ReLU keeps a 0/1 mask, tanh
   reuses its output, other activations fall back to their value and derivative);
 - the first layer's input gradient is never computed;
-- softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits;
+- softmax + cross-entropy and sigmoid + binary cross-entropy are computed from the logits, and
+  so are the cross-entropies ``from_logits=True`` of a linear output (the same heads);
 - the parameters and the gradient are the model's own flat vectors, and the optimizer
   updates the parameters in place, as on the general path (rotating through copies of the
   vectors and buffers, so that the update does not write what the matrix products have just
@@ -97,6 +98,8 @@ class FastStep:
     def __init__(self, model, layers, head: Head | None):
         self.model = model
         self.head = head  # the output activation the loss takes from the logits, or None
+        # a loss from_logits reads the model's outputs as the logits: they are the predictions
+        self.outputs_are_logits = head is not None and model.loss.from_logits
         self.reduction = model.loss.reduction
         self.loss = model.loss
         self.layers = layers
@@ -188,10 +191,12 @@ class FastStep:
         """(loss, dL/d(out), predictions) for the last stage's output."""
         rows = len(out)
         scale = 1.0 / rows if self.reduction == "mean" else 1.0
-        if self.head is Head.SOFTMAX:
-            return self._softmax_head(out, yb, store, scale)
-        if self.head is Head.SIGMOID:
-            return self._sigmoid_head(out, yb, scale)
+        if self.head is not None:
+            if self.head is Head.SOFTMAX:
+                loss, g, p = self._softmax_head(out, yb, store, scale)
+            else:
+                loss, g, p = self._sigmoid_head(out, yb, scale)
+            return loss, g, out if self.outputs_are_logits else p
         t = Tensor(out, requires_grad=True)
         loss = self.loss(yb, t)
         if loss.ndim:

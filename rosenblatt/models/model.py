@@ -335,8 +335,8 @@ class Model:
         """The output activation fused into the loss (:class:`~rosenblatt.nn.fused.Head`), or
         None.
 
-        softmax + categorical cross-entropy and sigmoid + binary cross-entropy are computed
-        from the logits in one stable primitive.
+        softmax + categorical cross-entropy, sigmoid + binary cross-entropy (and a linear
+        output with either ``from_logits=True``) are one stable primitive of the logits.
         """
         return outputs_module.head_of(self.output_layer(), self.loss)
 

@@ -82,27 +82,41 @@ def output_data(out):
 
 
 def head_of(layer, loss) -> fused.Head | None:
-    """The output activation of ``layer`` fused into ``loss`` (see ``Model.fused_output``)."""
-    if not isinstance(layer, Dense) or getattr(loss, "from_logits", True):
+    """The output activation fused into ``loss`` for an output ``layer`` (see
+    ``Model.fused_output``): a sigmoid or softmax Dense output with the plain cross-entropy
+    (the head reads the logits the output keeps), or a linear Dense output with the
+    cross-entropy ``from_logits=True`` (the outputs are the logits themselves)."""
+    from_logits = getattr(loss, "from_logits", None)
+    if not isinstance(layer, Dense) or from_logits is None:
         return None
-    if layer.activation is activations.softmax_activation and isinstance(
-        loss, (losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy)
-    ):
-        return fused.Head.SOFTMAX
-    if layer.activation is activations.sigmoid and isinstance(loss, losses.BinaryCrossentropy):
-        return fused.Head.SIGMOID
-    return None
+    if isinstance(loss, (losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy)):
+        head, activation = fused.Head.SOFTMAX, activations.softmax_activation
+    elif isinstance(loss, losses.BinaryCrossentropy):
+        head, activation = fused.Head.SIGMOID, activations.sigmoid
+    else:
+        return None
+    expected = activations.linear if from_logits else activation
+    return head if layer.activation is expected else None
+
+
+def fused_logits(loss, head, out: Tensor) -> Tensor | None:
+    """The logits ``head`` takes for the output ``out``: ``out`` itself for a loss
+    ``from_logits``, else those a sigmoid or softmax output keeps (None without a head)."""
+    if head is None:
+        return None
+    return out if loss.from_logits else out.logits
 
 
 def one_loss(loss, head, out: Tensor, y, sample_weight=None) -> Tensor:
     """``loss`` of one output against ``y``: from its logits when ``head`` fuses them, and the
     weighted mean (1/n) sum_i s_i l_i when there are sample weights."""
+    logits = fused_logits(loss, head, out)
     if sample_weight is None:
-        if head is not None and out.logits is not None:
-            return head.loss(out.logits, y, loss.reduction)
+        if logits is not None:
+            return head.loss(logits, y, loss.reduction)
         return loss(y, out)
-    if head is not None and out.logits is not None:
-        per = head.loss(out.logits, y, "none")
+    if logits is not None:
+        per = head.loss(logits, y, "none")
     else:
         per = loss.per_sample(y, out)
     weighted = per * Tensor(sample_weight.astype(per.data.dtype, copy=False))
