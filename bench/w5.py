@@ -2,8 +2,9 @@
 
 The functional model reads the 784 pixels as two inputs of 392 (top and bottom halves),
 joins them with ``concatenate`` and continues as W1 (256 ReLU, 128 ReLU, 10 softmax,
-categorical cross-entropy, Adam 1e-3, batch 128, one epoch). It takes the general autodiff
-step that every graph takes; the Sequential takes the graph-free fast step. The figure is the
+categorical cross-entropy, Adam 1e-3, batch 128, one epoch). A graph of that shape (inputs
+joined by one Concatenate, then a chain) takes the graph-free step, as the Sequential does, with
+the join done per batch; other graphs take the general autodiff step. The figure is the
 functional model's time over the Sequential's (goal: at most 1.5).
 """
 

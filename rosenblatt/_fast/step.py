@@ -1,8 +1,9 @@
 """A graph-free training step for plain stacks of layers, the networks of the notes.
 
-A Sequential model (or a functional model that is a single chain) of Dense, Activation,
-Dropout and Flatten layers trains with backpropagation written out by hand (lecture 004's
-delta rule, layer by layer) instead of a recorded Tensor graph. Each layer becomes a stage, a
+A Sequential model (or a functional model that is a single chain, after a Concatenate of its
+inputs when it has several) of Dense, Activation, Dropout and Flatten layers trains with
+backpropagation written out by hand (lecture 004's delta rule, layer by layer) instead of a
+recorded Tensor graph. Each layer becomes a stage, a
 small named type with its forward and backward pass on arrays (:mod:`rosenblatt._fast.stages`);
 the output activation that a fused loss takes from the logits is a ``nn.fused.Head``.
 
@@ -66,8 +67,11 @@ def compile_step(model, head: Head | None):
     """A :class:`FastStep` for ``model`` when its layers and loss allow one, else None."""
     if not ENABLED or model.loss is None or model.loss.reduction not in ("mean", "sum"):
         return None
-    layers = model.chain()
-    if not layers or len({layer.dtype for layer in layers}) > 1:
+    found = model.chain_after_inputs()
+    if found is None:
+        return None
+    positions, layers = found
+    if not layers or len({layer.dtype for layer in layers} | {model._dtype()}) > 1:
         return None  # mixed float types cast between layers: the general path does that
     for layer in layers:
         if type(layer) is Dense:
@@ -83,7 +87,7 @@ def compile_step(model, head: Head | None):
         if any(not isinstance(reg, regularizers.Regularizer)
                for _, reg in layer.regularization_terms()):
             return None
-    return FastStep(model, layers, head)
+    return FastStep(model, layers, head, positions if len(positions) > 1 else None)
 
 
 class FastStep:
@@ -95,8 +99,10 @@ class FastStep:
     ``outputs`` (the predictions, for metrics) may be a buffer the next step overwrites.
     """
 
-    def __init__(self, model, layers, head: Head | None):
+    def __init__(self, model, layers, head: Head | None, positions=None):
         self.model = model
+        # several inputs: the batch's arrays, concatenated in this order, feed the first layer
+        self.positions = positions
         self.head = head  # the output activation the loss takes from the logits, or None
         # a loss from_logits reads the model's outputs as the logits: they are the predictions
         self.outputs_are_logits = head is not None and model.loss.from_logits
@@ -171,7 +177,7 @@ class FastStep:
     def __call__(self, xb: np.ndarray, yb: np.ndarray):
         bufs, work = self._buffers(len(xb)), self.work
         inputs, saved = [], []
-        h = xb
+        h = xb if self.positions is None else self._concatenated(xb.arrays, bufs[0])
         for stage, store in zip(self.stages, bufs, strict=True):
             inputs.append(h)
             h, keep = stage.forward(h, store, work)
@@ -185,6 +191,13 @@ class FastStep:
             if view is not None:
                 view += term.regularizer.gradient(term.weight)
         return loss, outputs
+
+    def _concatenated(self, arrays, store):
+        """The inputs joined along their features in the model's Concatenate order, in a
+        buffer of the first stage's ``store`` (backpropagation stops before the join)."""
+        parts = [arrays[i] for i in self.positions]
+        shape = (len(parts[0]), sum(p.shape[1] for p in parts))
+        return np.concatenate(parts, axis=1, out=self.work.buffer(store, "joined inputs", shape))
 
     # ------------------------------------------------------------------ loss
     def _loss_head(self, out, yb, store):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rosenblatt.nn.merge import Concatenate
 from rosenblatt.nn.symbolic import SymbolicTensor, symbolic_call
 
 
@@ -60,3 +61,26 @@ def nested_call(model, values, listed: bool):
 def once(weights: list) -> list:
     seen = set()
     return [w for w in weights if not (id(w) in seen or seen.add(id(w)))]
+
+
+def chain(graph):
+    """``(positions, layers)`` when ``graph`` is a chain after its inputs, else None.
+
+    A chain: each call reads the one before it, and the first reads the inputs: the one input,
+    or, for several 2-D inputs, a ``Concatenate`` of the last axis taking each input once, in
+    the order ``positions`` (indices into the graph's inputs); ``layers`` are the calls after
+    it. The graph-free training step runs such a graph as one stack of layers.
+    """
+    k = len(graph.inputs)
+    calls = graph.nodes[k:]
+    if not calls or any(n.inputs != (prev,) for prev, n in zip(calls, calls[1:], strict=False)):
+        return None
+    first = calls[0]
+    if k == 1:
+        return ([0], [n.layer for n in calls]) if first.inputs == (graph.inputs[0],) else None
+    ids = [id(t) for t in graph.inputs]
+    positions = [ids.index(id(t)) if id(t) in ids else -1 for t in first.inputs]
+    if (not isinstance(first.layer, Concatenate) or sorted(positions) != list(range(k))
+            or any(len(t.shape) != 2 for t in graph.inputs) or first.layer.axis not in (-1, 1)):
+        return None
+    return positions, [n.layer for n in calls[1:]]

@@ -206,12 +206,16 @@ class Model:
 
     def chain(self):
         """The layers in order when the model is a plain chain, each used once, else None."""
+        found = self.chain_after_inputs()
+        return found[1] if found is not None and len(found[0]) == 1 else None
+
+    def chain_after_inputs(self):
+        """(positions, layers): a chain after its inputs, concatenated in the order
+        ``positions`` when several (``graph_api.chain``), each layer used once; else None."""
         if type(self).call is not Model.call or self._graph is None:
             return None  # a subclass's own call is Python code
-        nodes = self._graph.nodes
-        if any(node.inputs != (prev,) for prev, node in zip(nodes, nodes[1:], strict=False)):
-            return None
-        return _used_once([node.layer for node in nodes if not isinstance(node.layer, InputLayer)])
+        found = graph_api.chain(self._graph)
+        return found if found is not None and _used_once(found[1]) else None
 
     def output_layer(self):
         """The layer computing the output, when there is exactly one (else None)."""
