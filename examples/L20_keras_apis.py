@@ -4,7 +4,7 @@ The notes' Sequential (with ``add``), Functional (with ``Input``) and Subclassin
 code runs as written after changing the imports: compile(optimizer='sgd',
 loss='mean_squared_error'), fit(..., epochs=100, validation_split=0.33), predict.
 
-Run: python examples/L20_keras_apis.py [--epochs 100]
+Run: python examples/L20_keras_apis.py [--epochs 100] [--seed 0]
 """
 
 import argparse
@@ -62,9 +62,10 @@ def main(argv=None):
     """Return ``{api: (first loss, last loss, predictions shape)}``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    keras.set_seed(0)  # the notes' code passes no seeds: fix the global one
-    X_train, y_train, X_test, _ = make_data()
+    keras.set_seed(args.seed)  # the notes' code passes no seeds: fix the global one
+    X_train, y_train, X_test, _ = make_data(seed=args.seed)
     N_features = X_train.shape[1]
     results = {}
     for name, model in (

@@ -2,7 +2,8 @@
 
 First on f(x) = x^3 at x = 2 (f' = 12), then the library's gradient checker compares autodiff
 with central differences for every weight of a small two-layer network, in float64: the
-largest relative error is below 1e-6.
+largest relative error is below 1e-6 for 990 of seeds 0-999 and below 1e-5 for all of them (the
+rounding error of the difference grows with the loss, which is large for the few others).
 
 Run: python examples/L33_gradient_check.py [--seed 0]
 """

@@ -6,7 +6,7 @@ is never broken. Random initializers break it; their sample variances match the 
 He N(0, 2 / fan_in), Xavier (Glorot) N(0, 2 / (fan_in + fan_out)) and
 U(+-sqrt(6 / (fan_in + fan_out))), whose variance is 2 / (fan_in + fan_out).
 
-Run: python examples/L35_initialization.py [--epochs 50]
+Run: python examples/L35_initialization.py [--epochs 50] [--seed 0]
 """
 
 import argparse
@@ -54,16 +54,17 @@ def main(argv=None):
     """Return ``{'constant': kernel, 'random': kernel, 'variances': {...}}``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    constant = trained_hidden_kernel(initializers.Constant(0.3), args.epochs)
-    random = trained_hidden_kernel("glorot_uniform", args.epochs)
+    constant = trained_hidden_kernel(initializers.Constant(0.3), args.epochs, args.seed)
+    random = trained_hidden_kernel("glorot_uniform", args.epochs, args.seed)
     spread = float(np.max(np.ptp(constant, axis=1)))
     print(
         f"constant 0.3 init, after {args.epochs} epochs: hidden kernel columns differ by at "
         f"most {spread:.1e}\n{np.round(constant, 4)}"
     )
     print(f"glorot_uniform init: columns differ by up to {np.max(np.ptp(random, axis=1)):.2f}")
-    var = variances()
+    var = variances(args.seed)
     for name, (sample, formula) in var.items():
         print(f"{name:14s} sample variance {sample:.6f}, formula {formula:.6f}")
     return {"constant": constant, "random": random, "variances": var}

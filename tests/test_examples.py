@@ -16,6 +16,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 ROWS = [[0, 0], [0, 1], [1, 0], [1, 1]]
 REGIMES = ("monotone", "one step", "oscillating", "diverging")  # L32
+# Identities (two computations of one number) hold for every draw: their tests try these seeds.
+SEEDS = range(100)
 
 
 @cache
@@ -84,9 +86,10 @@ def test_L07_tanh_is_a_scaled_sigmoid():
     assert run("L06_L07_activations")["tanh_identity"] < 1e-15
 
 
-def test_L08_backprop_trace_equals_autodiff_and_central_differences():
-    out = run("L08_backprop_trace", "--seed", "3")
-    assert out["max_difference"] < 1e-12
+def _L08_holds(seed: int) -> bool:
+    """The trace's gradients equal autodiff's (1e-12) and central differences of E (1e-9) for
+    the first and the last kernel entry of every layer."""
+    out = run("L08_backprop_trace", "--seed", str(seed))
     trace, x, y = out["trace"], out["x"], out["y"]
     kernels = [w for w in out["model"].get_weights() if w.ndim == 2]
     biases = [w for w in out["model"].get_weights() if w.ndim == 1]
@@ -98,6 +101,7 @@ def test_L08_backprop_trace_equals_autodiff_and_central_differences():
         return 0.5 * np.sum((o - y) ** 2)
 
     h = 1e-6
+    agree = [out["max_difference"] < 1e-12, trace.error == pytest.approx(error(kernels))]
     for layer, W in enumerate(kernels):
         for i, j in ((0, 0), (W.shape[0] - 1, W.shape[1] - 1)):
             up = [k.copy() for k in kernels]
@@ -105,8 +109,12 @@ def test_L08_backprop_trace_equals_autodiff_and_central_differences():
             up[layer][i, j] += h
             down[layer][i, j] -= h
             numeric = (error(up) - error(down)) / (2 * h)
-            assert trace.layers[layer].grad_theta[j, i] == pytest.approx(numeric, abs=1e-9)
-    assert trace.error == pytest.approx(error(kernels))
+            agree.append(trace.layers[layer].grad_theta[j, i] == pytest.approx(numeric, abs=1e-9))
+    return all(agree)
+
+
+def test_L08_backprop_trace_equals_autodiff_and_central_differences():
+    assert [seed for seed in SEEDS if not _L08_holds(seed)] == []
 
 
 # ------------------------------------------------------------------ lecture 001
@@ -123,8 +131,9 @@ def test_L09_batch_minibatch_stochastic_reach_least_squares():
 
 
 def test_L10_dense_dense_equals_formula():
-    out = run("L10_mlp_formula", "--seed", "4")
-    assert np.allclose(out["model"], out["formula"], atol=1e-12)
+    outs = {seed: run("L10_mlp_formula", "--seed", str(seed)) for seed in SEEDS}
+    assert [seed for seed, out in outs.items()
+            if not np.allclose(out["model"], out["formula"], rtol=0, atol=1e-12)] == []
 
 
 def test_L11_nand_quiz():
@@ -161,8 +170,9 @@ def test_L14_L15_step_gates():
 
 
 def test_L16_two_linear_layers_are_one():
-    out = run("L16_linear_collapse", "--seed", "2")
-    assert np.allclose(out["two_layers"], out["one_layer"], atol=1e-12)
+    outs = {seed: run("L16_linear_collapse", "--seed", str(seed)) for seed in SEEDS}
+    assert [seed for seed, out in outs.items()
+            if not np.allclose(out["two_layers"], out["one_layer"], rtol=0, atol=1e-12)] == []
 
 
 def test_L17_playground_learning_rates():
@@ -188,9 +198,13 @@ def test_L17_target_stops_training_early():
 
 
 def test_L18_one_neuron_gradient_equals_autodiff():
-    out = run("L18_one_neuron_gradient", "--seed", "5")
-    assert np.allclose(out["formula"][0], out["autodiff"][0], rtol=1e-12)
-    assert out["formula"][1] == pytest.approx(out["autodiff"][1], rel=1e-12)
+    def holds(out):
+        (dw, db), (dw_auto, db_auto) = out["formula"], out["autodiff"]
+        return (np.allclose(dw, dw_auto, rtol=1e-12, atol=0)
+                and db == pytest.approx(db_auto, rel=1e-12, abs=0))
+
+    outs = {seed: run("L18_one_neuron_gradient", "--seed", str(seed)) for seed in SEEDS}
+    assert [seed for seed, out in outs.items() if not holds(out)] == []
 
 
 def test_L19_nineteen_parameters():
@@ -339,9 +353,14 @@ def test_L32_learning_rate_regimes():
 
 
 def test_L33_gradient_check():
-    out = run("L33_gradient_check", "--seed", "1")
-    assert out["central"] == pytest.approx(12.0, rel=1e-8)
-    assert out["relative_error"] < 1e-6
+    """f'(2) = 12 for x^3 whatever the seed; autodiff against central differences on random
+    two-layer networks, seeds 0-199: below 1e-5 for every seed and below 1e-6 for at least 98%
+    (199 of 200; 990 of seeds 0-999: the rounding error of the difference grows with the loss)."""
+    outs = [run("L33_gradient_check", "--seed", str(seed)) for seed in range(200)]
+    assert all(out["central"] == pytest.approx(12.0, rel=1e-8) for out in outs)
+    errors = np.array([out["relative_error"] for out in outs])
+    assert errors.max() < 1e-5
+    assert np.mean(errors < 1e-6) >= 0.98
 
 
 def test_L34_optimizer_first_steps_match_formulas():

@@ -51,7 +51,8 @@ class _Linear(Activation):
 
 class _ReLU(Activation):
     """relu'(z) = 1 for z >= 0 (lecture 000), kept as a 0/1 mask: a float mask multiplies
-    fastest."""
+    fastest. PyTorch, TensorFlow and micrograd take relu'(0) = 0 instead; the gradients differ
+    only where z is exactly 0."""
 
     def value_in_place(self, z):
         return np.maximum(z, 0, out=z)
