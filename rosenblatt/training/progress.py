@@ -14,6 +14,8 @@ import shutil
 import sys
 import time
 
+import numpy as np
+
 from rosenblatt.training.callbacks import Callback
 
 _SKIP = ("batch_loss", "time", "grad_norm")
@@ -27,12 +29,22 @@ def _short(name: str) -> str:
     return prefix + _SHORT.get(name[len(prefix):], name[len(prefix):])
 
 
+def format_value(value, compact: bool = False) -> str:
+    """'0.1235' for a number; '[0.5000, 0.6667]' for a metric with one value per class or
+    threshold (``F1Score(average=None)``), '[0.5000,0.6667]' when ``compact`` (no spaces, so a
+    wrapped line keeps it whole). Keras' bar shows such a vector's mean; this shows it all."""
+    if np.ndim(value) == 0:
+        return f"{value:.4f}"
+    return "[" + ("," if compact else ", ").join(f"{v:.4f}" for v in np.ravel(value)) + "]"
+
+
 def format_logs(logs: dict, skip=_SKIP, compact: bool = False) -> str:
     """'loss: 0.1234 - accuracy: 0.9500' from a logs dict; ``compact`` gives
     'loss=0.1234 acc=0.9500' (shorter names, no separators)."""
     if compact:
-        return " ".join(f"{_short(k)}={v:.4f}" for k, v in logs.items() if k not in skip)
-    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items() if k not in skip)
+        return " ".join(f"{_short(k)}={format_value(v, True)}" for k, v in logs.items()
+                        if k not in skip)
+    return " - ".join(f"{k}: {format_value(v)}" for k, v in logs.items() if k not in skip)
 
 
 def format_time(seconds: float) -> str:
