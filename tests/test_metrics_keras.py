@@ -39,10 +39,11 @@ def test_precision_and_recall_against_scikit_learn():
             skm.recall_score(Y, predicted), rel=1e-12)
 
 
-def test_a_list_of_thresholds_gives_a_list_and_class_id_picks_a_column():
+def test_a_list_of_thresholds_gives_a_vector_and_class_id_picks_a_column():
     p = Precision(thresholds=[0.2, 0.8])
     p.update_state([1, 0, 1], [0.9, 0.5, 0.3])
-    assert p.result() == [2 / 3, 1.0]
+    assert isinstance(p.result(), np.ndarray) and p.result().tolist() == [2 / 3, 1.0]
+    assert not p.scalar and Precision(thresholds=[0.3]).scalar
     r = Recall(class_id=1)
     r.update_state([[1, 0], [0, 1], [0, 1]], [[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]])
     assert r.result() == 0.5

@@ -312,3 +312,14 @@ def test_a_generator_can_be_the_seed():
     a = _sequential_431(seed=np.random.default_rng(9))
     b = _sequential_431(seed=np.random.default_rng(9))
     np.testing.assert_array_equal(a.get_weights()[0], b.get_weights()[0])
+
+
+@pytest.mark.parametrize("name", ["model", "weights", "files", "graph_api", "display",
+                                  "sequential", "loading"])
+def test_docstring_examples(name):
+    import doctest
+    import importlib
+
+    module = importlib.import_module(f"rosenblatt.models.{name}")
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0

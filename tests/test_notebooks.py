@@ -1,6 +1,8 @@
 """The tutorial notebooks of docs/notebooks run green, and models and histories display as
 HTML in Jupyter."""
 
+import importlib.util
+import re
 from pathlib import Path
 
 import numpy as np
@@ -46,3 +48,32 @@ def test_the_notebook_runs(path):
     assert not [o for o in outputs if o.output_type == "error"]
     html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
     assert any("<table" in h for h in html) and any("<svg" in h for h in html)
+    _check_progress_bars(notebook)
+
+
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def _check_progress_bars(notebook):
+    """Each fit with verbose=1 draws one notebook widget per epoch, in a kernel with tqdm and
+    ipywidgets (the notebook extra); without them it shows text, and no widget."""
+    cells = [c for c in notebook.cells if c.cell_type == "code" and "verbose=1" in c.source]
+    widgets_installed = all(importlib.util.find_spec(name) is not None
+                            for name in ("tqdm", "ipywidgets"))
+    drawn = 0
+    for cell in cells:
+        epochs = int(re.search(r"epochs=(\d+)", cell.source).group(1))
+        bars = [o for o in cell.outputs if WIDGET in o.get("data", {})]
+        if widgets_installed:
+            assert len(bars) == epochs
+            assert f"Epoch {epochs}/{epochs}" in bars[-1]["data"]["text/plain"]
+            drawn += epochs
+        else:
+            text = "".join(o.get("text", "") for o in cell.outputs)
+            assert not bars and f"Epoch {epochs}/{epochs}" in text
+    # the widgets' last state, which the executed notebook keeps: every bar ran to its end
+    state = notebook.metadata.get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    ends = [m["state"] for m in state.values() if m["model_name"] == "FloatProgressModel"]
+    assert len(ends) == drawn
+    assert all(end["value"] == end["max"] > 0 and end["bar_style"] == "success" for end in ends)

@@ -71,39 +71,102 @@ def test_fit_lines_fit_80_columns_and_keep_every_metric(capsys):
     assert sorted(_numbers(first_epoch)) == sorted(logged)
 
 
-def test_notebooks_get_tqdm_auto(monkeypatch):
-    pytest.importorskip("tqdm")
+class ZMQInteractiveShell:  # the names IPython's shells have; only names are looked at
+    config: dict = {}
 
-    class ZMQInteractiveShell:
-        pass
 
-    monkeypatch.setitem(sys.modules, "IPython",
-                        types.SimpleNamespace(get_ipython=lambda: ZMQInteractiveShell()))
-    assert progress._in_notebook() and progress._live_bar_available(io.StringIO())
-    used = []
-    import tqdm.auto
+class Shell(ZMQInteractiveShell):  # Colab's shell subclasses the kernel's
+    pass
 
-    class Recorder(tqdm.auto.tqdm):
+
+class TerminalInteractiveShell:
+    config: dict = {"TerminalIPythonApp": {}}
+
+
+class KernelConfigured:  # a kernel's shell known by its configuration
+    config: dict = {"IPKernelApp": {}}
+
+
+def _ipython(shell):
+    return {"IPython": types.SimpleNamespace(get_ipython=lambda: shell)}
+
+
+def _raises():
+    raise RuntimeError("no shell")
+
+
+@pytest.mark.parametrize("modules, environ, expected", [
+    ({}, {}, False),  # IPython never imported: a script
+    (_ipython(None), {}, False),  # imported, but no shell running
+    (_ipython(TerminalInteractiveShell()), {}, False),  # IPython in a terminal
+    ({"IPython": types.SimpleNamespace(get_ipython=_raises)}, {}, False),
+    (_ipython(ZMQInteractiveShell()), {}, True),  # Jupyter Notebook, Lab, VS Code
+    (_ipython(Shell()), {}, True),  # Colab
+    (_ipython(KernelConfigured()), {}, True),
+    (_ipython(ZMQInteractiveShell()), {"QT_API": "pyqt5"}, False),  # the Qt console
+    (_ipython(ZMQInteractiveShell()), {"SPYDER_ARGS": "[]"}, False),  # Spyder
+])
+def test_in_notebook_tells_a_kernel_from_a_terminal(modules, environ, expected):
+    assert progress.in_notebook(modules, environ) is expected
+
+
+def test_in_notebook_knows_the_real_shells():
+    zmqshell = pytest.importorskip("ipykernel.zmqshell")
+    terminal = pytest.importorskip("IPython.terminal.interactiveshell")
+    kernel = zmqshell.ZMQInteractiveShell.__new__(zmqshell.ZMQInteractiveShell)
+    console = terminal.TerminalInteractiveShell.__new__(terminal.TerminalInteractiveShell)
+    assert progress.in_notebook(_ipython(kernel), {}) is True
+    assert progress.in_notebook(_ipython(console), {}) is False
+    assert progress.in_notebook() is False  # these tests run outside a kernel
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_the_bar_is_a_widget_in_a_notebook_with_ipywidgets_else_text(monkeypatch):
+    std = pytest.importorskip("tqdm.std")
+    notebook = pytest.importorskip("tqdm.notebook")
+    assert progress.bar_class(io.StringIO(), notebook=False) is None  # a pipe: lines
+    assert progress.bar_class(Terminal(), notebook=False) is std.tqdm
+    monkeypatch.setattr(notebook, "IProgress", None)  # ipywidgets absent: the text bar
+    assert progress.bar_class(io.StringIO(), notebook=True) is std.tqdm
+    monkeypatch.setattr(notebook, "IProgress", object)  # present: the widget
+    assert progress.bar_class(io.StringIO(), notebook=True) is notebook.tqdm
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # no tqdm at all: lines
+    assert progress.bar_class(Terminal(), notebook=True) is None
+
+
+def test_fit_in_a_notebook_draws_the_notebook_bar(monkeypatch):
+    std = pytest.importorskip("tqdm.std")
+    notebook = pytest.importorskip("tqdm.notebook")
+    made = []
+
+    class Recorder(std.tqdm):  # stands for the widget, which needs a kernel to draw in
         def __init__(self, *args, **kwargs):
-            used.append(True)
+            made.append(kwargs["desc"])
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(tqdm.auto, "tqdm", Recorder)
+    monkeypatch.setattr(notebook, "IProgress", object)
+    monkeypatch.setattr(notebook, "tqdm", Recorder)
+    monkeypatch.setitem(sys.modules, "IPython", _ipython(ZMQInteractiveShell())["IPython"])
     logger = progress.ProgressLogger(verbose=1, stream=io.StringIO())
-    logger.params = {"steps": 2, "epochs": 1}
+    logger.params = {"steps": 2, "epochs": 2}
+    logger.model = types.SimpleNamespace(stop_reason=None)
     logger.on_train_begin()
-    logger.on_epoch_begin(0)
-    assert used == [True]
-    logger.bar.close()
+    for epoch in range(2):
+        logger.on_epoch_begin(epoch)
+        logger.on_train_batch_end(0, LOGS)
+        logger.on_train_batch_end(1, LOGS)
+        logger.on_epoch_end(epoch, LOGS)
+    assert made == ["Epoch 1/2", "Epoch 2/2"]
+    # the widget shows the whole text: no second copy printed below it
+    assert "Epoch 1/2 loss" not in logger.stream.getvalue()
 
 
 def test_a_live_bar_too_narrow_for_the_metrics_prints_them_below_it(monkeypatch):
     pytest.importorskip("tqdm")
-
-    class Terminal(io.StringIO):
-        def isatty(self):
-            return True
-
     monkeypatch.setattr(progress.shutil, "get_terminal_size",
                         lambda fallback: types.SimpleNamespace(columns=60, lines=20))
     screen = Terminal()

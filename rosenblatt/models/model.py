@@ -3,9 +3,12 @@
 The three Keras APIs of lecture 002. Whatever the API, a built model keeps its trainable
 weights as views into one flat vector theta, and their gradients in a matching flat vector,
 so the optimizer updates every parameter in a few in-place operations (lecture 004: "[W, B]
-is the concatenation of the unknown parameters").
+is the concatenation of the unknown parameters"). The weight methods are
+:class:`rosenblatt.models.weights.ModelWeights`, the file methods
+:class:`rosenblatt.models.files.ModelFiles`.
 
 >>> from rosenblatt.layers import Dense
+>>> from rosenblatt.models import Sequential
 >>> model = Sequential([Dense(3, activation="relu", input_dim=4), Dense(1)])
 >>> model.count_params()   # (4 + 1) * 3 + (3 + 1) * 1, lecture 002's 19
 19
@@ -19,13 +22,13 @@ import json
 
 import numpy as np
 
-from rosenblatt._fast.workspace import FlatParameters, Workspace
 from rosenblatt.autodiff.tensor import Tensor, no_grad, resolve_dtype
-from rosenblatt.base.checks import check_weights
 from rosenblatt.base.random import make_rng
-from rosenblatt.models import graph_api, saving
+from rosenblatt.models import graph_api
 from rosenblatt.models.display import summary_html
+from rosenblatt.models.files import ModelFiles
 from rosenblatt.models.summary import summary_text
+from rosenblatt.models.weights import ModelWeights
 from rosenblatt.nn import fused, losses, optimizers
 from rosenblatt.nn import metrics as metrics_module
 from rosenblatt.nn.features import FeatureMap, Preprocessing
@@ -36,7 +39,7 @@ from rosenblatt.training import loop as training
 from rosenblatt.training import outputs as outputs_module
 
 
-class Model:
+class Model(ModelWeights, ModelFiles):
     """A network of layers with compile / fit / evaluate / predict.
 
     ``Model(inputs, outputs)`` builds a functional model from symbolic tensors; a subclass
@@ -234,30 +237,6 @@ class Model:
             out = self.forward(Tensor(np.zeros((1, *self.input_shape), self._dtype())), False)
         return (None, *out.shape[1:])
 
-    # ------------------------------------------------------------------ weights
-    @property
-    def weights(self) -> list[Tensor]:
-        """Every weight, layer by layer, each once (a layer shared with a nested model too)."""
-        return graph_api.once([w for layer in self.layers for w in layer.weights])
-
-    @property
-    def trainable_weights(self) -> list[Tensor]:
-        if not self.trainable:
-            return []
-        return graph_api.once([w for layer in self.layers for w in layer.trainable_weights])
-
-    @property
-    def _weights(self) -> list[Tensor]:  # what the workspace's signature reads of a layer
-        return self.weights
-
-    @property
-    def dtype(self):
-        return np.dtype(self._dtype())
-
-    def regularization_terms(self):
-        """(weight, regularizer) pairs of every layer, for a model used as a layer."""
-        return [pair for layer in self.layers for pair in layer.regularization_terms()]
-
     def ensure_built(self, input_shape, rng=None) -> None:
         if not self.built:
             self.build(input_shape)
@@ -265,49 +244,6 @@ class Model:
     def compute_output_shape(self, input_shape):
         shape = self.output_shape
         return tuple(shape[1:])
-
-    def get_weights(self) -> list[np.ndarray]:
-        """Copies of all weights, layer by layer (Dense: kernel (in, out), then bias (out,))."""
-        return [w.data.copy() for w in self.weights]
-
-    def set_weights(self, values) -> None:
-        """Overwrite all weights in place (the layout of ``get_weights``), after checking every
-        array (number, shapes, real numbers, finite): a refused call changes no weight."""
-        weights = self.weights
-        for w, v in zip(weights, check_weights(values, weights, "set_weights"), strict=True):
-            w.data[...] = v
-
-    def count_params(self) -> int:
-        """The number of weights and biases: sum over layers of (inputs + 1) * units."""
-        if not self.built:
-            raise ValueError(
-                f"model {self.name!r} is not built yet: give the first layer input_shape / "
-                f"input_dim, call build(input_shape), or fit it first"
-            )
-        return int(sum(w.data.size for w in self.weights))
-
-    def workspace(self) -> Workspace:
-        """The caches kept for speed (:mod:`rosenblatt._fast.workspace`), made anew whenever
-        the layers, their activations or trainable flags, or their weights change."""
-        workspace = Workspace.current(self._workspace, self.layers)
-        if workspace is not self._workspace:
-            self._workspace = workspace
-        return workspace
-
-    def flat_parameters(self):
-        """(theta, grad): the flat parameter and gradient vectors, made on first use.
-
-        Every trainable weight becomes a view into theta and has a matching view into grad.
-        """
-        workspace = self.workspace()
-        if workspace.flat is None:
-            workspace.flat = FlatParameters.gather(self.trainable_weights)
-        return workspace.flat.theta, workspace.flat.grad
-
-    def grad_views(self) -> list[np.ndarray]:
-        """The gradient vector's view for each trainable weight, in their order."""
-        self.flat_parameters()
-        return self._workspace.flat.grad_views
 
     # ------------------------------------------------------------------ training API
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None):
@@ -396,30 +332,7 @@ class Model:
         """The summary as an HTML table, in Jupyter."""
         return summary_html(self)
 
-    # ------------------------------------------------------------------ saving
-    def save(self, path, include_optimizer: bool = True) -> None:
-        """Write architecture (JSON), weights and optimizer state to one ``.npz`` file."""
-        saving.save_model(self, path, include_optimizer=include_optimizer)
-
-    def save_weights(self, path) -> None:
-        saving.save_weights(self, path)
-
-    def load_weights(self, path) -> None:
-        saving.load_weights(self, path)
-
-    def __getstate__(self) -> dict:
-        """Pickling (pickle, joblib, cloudpickle) goes through the model file's safe format:
-        the pickled bytes hold this class and the file's bytes (JSON and arrays), no other
-        code. A round trip predicts identically and continues training bit-identically."""
-        return {"model_file": saving.to_bytes(self)}
-
-    def __setstate__(self, state: dict) -> None:
-        if not isinstance(state, dict) or not isinstance(state.get("model_file"), bytes):
-            raise TypeError(f"__setstate__: expected {{'model_file': bytes}}, got "
-                            f"{type(state).__name__}")
-        archive = saving.Archive(f"<pickled {type(self).__name__}>", state["model_file"])
-        self.__dict__.update(saving.restore(archive, type(self)).__dict__)
-
+    # ------------------------------------------------------------------ architecture
     def to_json(self, **kwargs) -> str:
         """The architecture as JSON (``models.model_from_json`` rebuilds it, fresh weights)."""
         return json.dumps({"class_name": type(self).__name__, "config": self.get_config()},

@@ -6,6 +6,8 @@ read a ``monitor`` (a name in fit's epoch logs, such as ``'val_loss'``) and comp
 
 from __future__ import annotations
 
+import numpy as np
+
 from rosenblatt.base.checks import describe
 
 
@@ -73,11 +75,16 @@ def _check_logged(cb) -> None:
     if names is None:
         return
     validation = cb.monitor.startswith("val_")
-    if (validation and cb.monitor[4:] in names) or (not validation and cb.monitor in names):
+    name = cb.monitor[4:] if validation else cb.monitor
+    if name in names:
         if validation and cb.params.get("do_validation") is False:  # as Keras 2's params
             raise ValueError(f"monitor: {cb.monitor!r} is not in the logs; available: "
                              f"{', '.join(sorted(names))} (give validation_data or "
                              f"validation_split for val_ values)")
+        for metric in getattr(cb.model, "compiled_metrics", None) or []:
+            if metric.name == name and not getattr(getattr(metric, "metric", metric),
+                                                   "scalar", True):
+                raise _vector_monitored(cb.monitor)
         return
     raise ValueError(
         f"monitor: {cb.monitor!r} is not a value fit logs; expected one of "
@@ -92,4 +99,13 @@ def _monitored(logs, monitor):
             + (" (give validation_data or validation_split for val_ values)"
                if monitor.startswith("val_") else "")
         )
-    return logs[monitor]
+    value = logs[monitor]
+    if np.ndim(value) > 0:
+        raise _vector_monitored(monitor)
+    return value
+
+
+def _vector_monitored(monitor) -> ValueError:
+    return ValueError(f"monitor: {monitor!r} is logged as a vector (one value per class or "
+                      f"threshold); expected a single number: monitor another value, or "
+                      f"compile a metric with one, e.g. F1Score(average='macro')")

@@ -11,21 +11,39 @@ from __future__ import annotations
 import math
 from html import escape
 
+import numpy as np
+
 COLOURS = ("#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 WIDTH, HEIGHT, PAD = 480, 260, 44
 
 
+def _scalars(history: dict) -> dict[str, list]:
+    """``history`` with each value logged as a vector (one per class: ``F1Score(average=None)``)
+    split into one series per entry, 'f1_score[0]', 'f1_score[1]'..."""
+    series: dict[str, list] = {}
+    for key, values in history.items():
+        size = max((np.size(v) for v in values if np.ndim(v) > 0), default=0)
+        if not size:
+            series[key] = list(values)
+        for i in range(size):
+            series[f"{key}[{i}]"] = [np.ravel(v)[i] for v in values]
+    return series
+
+
 def _panels(history: dict) -> dict[str, list[str]]:
-    """The logged names grouped by value: 'loss' with 'val_loss', 'acc' with 'val_acc'..."""
+    """The logged names grouped by value: 'loss' with 'val_loss', 'acc' with 'val_acc', every
+    'f1_score[i]' with every 'val_f1_score[i]'..."""
     groups: dict[str, list[str]] = {}
     for key in history:
-        groups.setdefault(key[4:] if key.startswith("val_") else key, []).append(key)
+        name = key[4:] if key.startswith("val_") else key
+        groups.setdefault(name.split("[")[0], []).append(key)
     return groups
 
 
 def history_svg(history: dict, keys=None) -> str:
     """An SVG line chart of ``history`` (a dict of per-epoch lists), for ``keys`` (default:
     the loss and its validation value, or every key when there is no loss)."""
+    history = _scalars(history)
     if keys is None:
         keys = _panels(history).get("loss") or list(history)
     series = {k: [float(v) for v in history[k]] for k in keys if history.get(k)}
@@ -64,5 +82,6 @@ def history_svg(history: dict, keys=None) -> str:
 
 def history_html(history: dict) -> str:
     """One chart per logged value (the loss first), side by side."""
+    history = _scalars(history)
     charts = [history_svg(history, keys) for keys in _panels(history).values()]
     return "<div style='display:flex;flex-wrap:wrap'>" + "".join(charts) + "</div>"

@@ -18,6 +18,7 @@ from rosenblatt._fast import rows as _rows
 from rosenblatt.autodiff.tensor import Tensor, no_grad
 from rosenblatt.base.checks import as_array, check_bool, check_finite
 from rosenblatt.nn import fused
+from rosenblatt.nn.metrics import log_value
 from rosenblatt.training.inputs import check_batch_size, check_samples, prepare_x, prepare_y
 from rosenblatt.training.outputs import (
     OutputLosses,
@@ -89,7 +90,7 @@ def evaluate(model, x, y, batch_size=None, return_dict=False, prepared=False,
         total += loss * (len(xb) if reduction == "mean" else 1)
         update_metrics(metrics, yb, output_data(out))
     loss = (total / len(x) if reduction == "mean" else total) + add_penalties(model)
-    result = {"loss": loss, **{m.name: float(m.result()) for m in metrics}}
+    result = {"loss": loss, **{m.name: log_value(m.result()) for m in metrics}}
     if return_dict:
         return result
     return loss if not metrics else list(result.values())

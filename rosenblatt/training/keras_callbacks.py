@@ -91,7 +91,9 @@ class ReduceLROnPlateau(Callback):
 
 class CSVLogger(Callback):
     """Write the epoch logs to a CSV file: a header ``epoch,<names...>`` (names sorted, as
-    Keras), then one row per epoch.
+    Keras), then one row per epoch. A value with one number per class or threshold
+    (``F1Score(average=None)``) is one field ``[0.5, 0.75]``, as Keras writes it (without the
+    quotation marks Keras adds inside the field): ``json.loads`` reads it back.
 
     Args: filename (a str or path), separator (one character, ','), append (add rows to an
     existing file, with no second header).
@@ -120,11 +122,18 @@ class CSVLogger(Callback):
             self.keys = sorted(logs)
             if self._header:
                 self._writer.writerow(["epoch", *self.keys])
-        self._writer.writerow([epoch, *(logs.get(k, "NA") for k in self.keys)])
+        self._writer.writerow([epoch, *(_field(logs.get(k, "NA")) for k in self.keys)])
         self._file.flush()
 
     def on_train_end(self, logs=None):
         self._file.close()
+
+
+def _field(value):
+    """A CSV field: a vector as '[0.5, 0.75]' (shortest round-trip digits), else as it is."""
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        return "[" + ", ".join(repr(float(v)) for v in value.ravel()) + "]"
+    return value
 
 
 class BackupAndRestore(Callback):

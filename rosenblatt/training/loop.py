@@ -21,6 +21,7 @@ from rosenblatt.base.checks import (
     check_in_range,
 )
 from rosenblatt.nn import fused
+from rosenblatt.nn.metrics import log_value
 from rosenblatt.training import callbacks as callbacks_module
 from rosenblatt.training import feeding
 from rosenblatt.training.inference import (  # noqa: F401 (evaluate, predict: public here)
@@ -199,7 +200,7 @@ def train_on_batch(model, x, y, sample_weight=None, class_weight=None, return_di
     for metric in model.compiled_metrics:
         metric.reset_state()
     update_metrics(model.compiled_metrics, y, outputs)
-    result = {"loss": loss, **{m.name: float(m.result()) for m in model.compiled_metrics}}
+    result = {"loss": loss, **{m.name: log_value(m.result()) for m in model.compiled_metrics}}
     if return_dict:
         return result
     return loss if len(result) == 1 else list(result.values())
@@ -264,7 +265,7 @@ def _epochs(model, run: _Run):
             if model.compiled_metrics:
                 update_metrics(model.compiled_metrics, yb, outputs)
                 for metric in model.compiled_metrics:
-                    logs[metric.name] = float(metric.result())
+                    logs[metric.name] = log_value(metric.result())
             if run.need_norm:
                 logs["grad_norm"] = float(np.linalg.norm(grad))
             cbs.on_train_batch_end(batch, logs)
@@ -280,7 +281,7 @@ def _epochs(model, run: _Run):
                                      f"training stopped (try a smaller learning rate){back}")
         logs = {"loss": loss_sum / seen}
         for metric in model.compiled_metrics:
-            logs[metric.name] = float(metric.result())
+            logs[metric.name] = log_value(metric.result())
         if run.x_val is not None and run.validate_every(epoch):
             val = evaluate(model, run.x_val, run.y_val, return_dict=True, prepared=True)
             logs.update({f"val_{k}": v for k, v in val.items()})

@@ -3,16 +3,21 @@
 ``verbose=1`` shows a live bar (steps, elapsed, ETA, running loss and metrics) when the output
 is a terminal and tqdm is installed (the ``progress`` extra), and falls back to one line per
 epoch otherwise, so logs of CI runs and pipes stay clean; ``verbose=2`` prints one line per
-epoch; ``verbose=0`` prints nothing. In Jupyter the bar is ``tqdm.auto``'s. A line never cuts
-off a metric: wider than the terminal (80 columns when there is no terminal), it shortens the
-names (accuracy: acc, ...), and then wraps onto indented lines.
+epoch; ``verbose=0`` prints nothing. In Jupyter (:func:`in_notebook`) the bar is a notebook
+widget, tqdm.notebook's, when ipywidgets is installed too (the ``notebook`` extra), and the
+text bar otherwise. A line never cuts off a metric: wider than the terminal (80 columns when
+there is no terminal), it shortens the names (accuracy: acc, ...), and then wraps onto
+indented lines.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import time
+
+import numpy as np
 
 from rosenblatt.training.callbacks import Callback
 
@@ -27,12 +32,22 @@ def _short(name: str) -> str:
     return prefix + _SHORT.get(name[len(prefix):], name[len(prefix):])
 
 
+def format_value(value, compact: bool = False) -> str:
+    """'0.1235' for a number; '[0.5000, 0.6667]' for a metric with one value per class or
+    threshold (``F1Score(average=None)``), '[0.5000,0.6667]' when ``compact`` (no spaces, so a
+    wrapped line keeps it whole). Keras' bar shows such a vector's mean; this shows it all."""
+    if np.ndim(value) == 0:
+        return f"{value:.4f}"
+    return "[" + ("," if compact else ", ").join(f"{v:.4f}" for v in np.ravel(value)) + "]"
+
+
 def format_logs(logs: dict, skip=_SKIP, compact: bool = False) -> str:
     """'loss: 0.1234 - accuracy: 0.9500' from a logs dict; ``compact`` gives
     'loss=0.1234 acc=0.9500' (shorter names, no separators)."""
     if compact:
-        return " ".join(f"{_short(k)}={v:.4f}" for k, v in logs.items() if k not in skip)
-    return " - ".join(f"{k}: {v:.4f}" for k, v in logs.items() if k not in skip)
+        return " ".join(f"{_short(k)}={format_value(v, True)}" for k, v in logs.items()
+                        if k not in skip)
+    return " - ".join(f"{k}: {format_value(v)}" for k, v in logs.items() if k not in skip)
 
 
 def format_time(seconds: float) -> str:
@@ -62,20 +77,53 @@ def epoch_line(head: str, logs: dict, width: int) -> str:
     return "\n".join(lines)
 
 
-def _in_notebook() -> bool:
-    ipython = sys.modules.get("IPython")
-    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython is not None else None
-    return type(shell).__name__ == "ZMQInteractiveShell"
+def in_notebook(modules=None, environ=None) -> bool:
+    """Whether this Python runs in a Jupyter kernel whose front end draws widgets (Jupyter
+    Notebook and Lab, VS Code, Colab): IPython's shell is the kernel's ``ZMQInteractiveShell``
+    (or a subclass, such as Colab's) or runs under ``IPKernelApp``, and neither the Qt console
+    nor Spyder, which draw no widgets, is the front end (``QT_API`` / ``SPYDER*`` variables, a
+    'qt' or 'spyder' shell). A terminal IPython, plain Python and scripts are not notebooks.
 
-
-def _live_bar_available(stream) -> bool:
-    if not (getattr(stream, "isatty", lambda: False)() or _in_notebook()):
-        return False
+    ``modules`` and ``environ`` (default ``sys.modules`` and ``os.environ``) are where it looks:
+    IPython is never imported here, only found if the kernel imported it.
+    """
+    modules = sys.modules if modules is None else modules
+    environ = os.environ if environ is None else environ
+    ipython = modules.get("IPython")
     try:
-        import tqdm  # noqa: F401
-    except ImportError:
+        shell = ipython.get_ipython() if ipython is not None else None
+    except Exception:  # an IPython that cannot say: not a kernel this can draw in
         return False
-    return True
+    if shell is None:
+        return False
+    names = [cls.__name__ for cls in type(shell).__mro__]
+    config = getattr(shell, "config", None)
+    kernel = "ZMQInteractiveShell" in names or (hasattr(config, "__contains__")
+                                                 and "IPKernelApp" in config)
+    console = any(k == "QT_API" or k.startswith("SPYDER") for k in environ) or any(
+        word in names[0].lower() for word in ("qt", "spyder"))
+    return kernel and not console
+
+
+def bar_class(stream, notebook: bool):
+    """The tqdm class of the live bar, or None for one line per epoch: tqdm.notebook's widget
+    in a notebook when ipywidgets is installed (the ``notebook`` extra), tqdm's text bar on a
+    terminal, or in a notebook without ipywidgets; None without tqdm (the ``progress`` extra)
+    or when ``stream`` is neither a terminal nor a notebook's (a pipe, a file, CI's log)."""
+    if not (notebook or getattr(stream, "isatty", lambda: False)()):
+        return None
+    try:
+        from tqdm import std
+    except ImportError:
+        return None
+    if notebook:
+        try:
+            from tqdm import notebook as widgets
+        except ImportError:  # tqdm.notebook needs IPython, which a kernel has
+            return std.tqdm
+        if widgets.IProgress is not None:  # ipywidgets is installed
+            return widgets.tqdm
+    return std.tqdm
 
 
 class ProgressLogger(Callback):
@@ -88,19 +136,16 @@ class ProgressLogger(Callback):
         self.bar = None
 
     def on_train_begin(self, logs=None):
-        self.live = self.verbose == 1 and _live_bar_available(self.stream)
+        self.notebook = in_notebook()
+        self.bar_class = bar_class(self.stream, self.notebook) if self.verbose == 1 else None
+        self.live = self.bar_class is not None
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch, self.started = epoch, time.perf_counter()
         if self.live:
-            if _in_notebook():
-                from tqdm.auto import tqdm
-            else:
-                from tqdm import tqdm
-
-            self.bar = tqdm(total=self.params["steps"], file=self.stream, leave=True,
-                            desc=f"Epoch {epoch + 1}/{self.params['epochs']}",
-                            unit="step", dynamic_ncols=True)
+            self.bar = self.bar_class(total=self.params["steps"], file=self.stream, leave=True,
+                                      desc=f"Epoch {epoch + 1}/{self.params['epochs']}",
+                                      unit="step", dynamic_ncols=True)
 
     def on_train_batch_end(self, batch, logs=None):
         if self.bar is not None:
@@ -112,7 +157,8 @@ class ProgressLogger(Callback):
             text = format_logs(logs, compact=True)
             meter = self.bar.format_meter(**{**self.bar.format_dict, "ncols": None,
                                              "postfix": text})
-            fits = len(meter) <= terminal_width(self.stream)
+            # a widget's text is not cut off; a terminal's line is, past its width
+            fits = self.notebook or len(meter) <= terminal_width(self.stream)
             self.bar.set_postfix_str(text if fits else "", refresh=True)
             self.bar.close()
             self.bar = None

@@ -50,6 +50,7 @@ from rosenblatt.nn.metrics.running import (
     R2Score,
     RootMeanSquaredError,
     SparseCategoricalAccuracy,
+    log_value,
     registry,
 )
 from rosenblatt.nn.metrics.top_k import SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy
@@ -59,7 +60,8 @@ __all__ = [
     "TopKCategoricalAccuracy", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
     "MeanAbsoluteError", "MeanMetricWrapper",
     "MeanSquaredError", "Metric", "R2Score", "RootMeanSquaredError", "SparseCategoricalAccuracy",
-    "accuracy", "binary_accuracy", "categorical_accuracy", "get", "mae", "mean_absolute_error",
+    "accuracy", "binary_accuracy", "categorical_accuracy", "get", "log_value", "mae",
+    "mean_absolute_error",
     "mean_squared_error", "mse", "r2", "r2_score", "registry", "rmse", "root_mean_squared_error",
     "serialize", "sparse_categorical_accuracy",
 ]

@@ -77,6 +77,10 @@ class _Confusion(Metric):
         self.class_id = class_id
         super().__init__(name)
 
+    @property
+    def scalar(self) -> bool:
+        return self.thresholds is None or len(self.thresholds) == 1
+
     def _at(self) -> list[float]:
         return self.thresholds if self.thresholds is not None else [0.5]
 
@@ -92,7 +96,7 @@ class _Confusion(Metric):
     def result(self):
         tp, fp, fn, _ = self._counts
         value = self._value(tp, fp, fn)
-        return float(value[0]) if len(value) == 1 else value.tolist()
+        return float(value[0]) if len(value) == 1 else value
 
 
 @_register("precision")
@@ -100,7 +104,7 @@ class Precision(_Confusion):
     """Precision: TP / (TP + FP), the share of predicted positives that are positive (0 before
     any predicted positive).
 
-    Args: thresholds: a number or list in [0, 1] (default 0.5; a list gives a list).
+    Args: thresholds: a number or list in [0, 1] (default 0.5; a list gives a NumPy vector).
     class_id: one column of y_pred to score (default: every entry). name: the logged name.
     """
 
@@ -130,7 +134,8 @@ class F1Score(Metric):
     r = TP / (TP + FN + eps) for each class (column), F1 = 2 p r / (p + r + eps).
 
     Args:
-        average: None (one score per class, a list), 'micro' (from the summed counts),
+        average: None (one score per class, a NumPy vector, as Keras' tensor; fit's logs,
+            History and evaluate hold it as it is), 'micro' (from the summed counts),
             'macro' (the mean of the classes' scores) or 'weighted' (weighted by each class's
             number of positives).
         threshold: a prediction is positive when > threshold; None (default): the largest
@@ -149,6 +154,10 @@ class F1Score(Metric):
         self.average = check_choice(average, "average", (None, "micro", "macro", "weighted"))
         self.threshold = None if threshold is None else _thresholds(threshold, "threshold")[0]
         super().__init__(name)
+
+    @property
+    def scalar(self) -> bool:
+        return self.average is not None
 
     def reset_state(self):
         self._counts = None
@@ -185,7 +194,7 @@ class F1Score(Metric):
         if self.average == "weighted":
             support = tp + fn
             return float((f1 * support).sum() / support.sum()) if support.sum() else 0.0
-        return float(f1) if self.average == "micro" else f1.tolist()
+        return float(f1) if self.average == "micro" else f1
 
 
 @_register("auc")

@@ -50,6 +50,20 @@ def _sample_weight(sample_weight, n: int) -> np.ndarray:
     return w.reshape(-1)
 
 
+def log_value(value):
+    """A metric's ``result()`` as training logs (and so History, evaluate) hold it: a float, or
+    for a metric with one value per class or per threshold (``F1Score(average=None)``,
+    ``Precision(thresholds=[...])``) a float64 vector, as Keras' logs hold that vector.
+
+    >>> log_value(0.5), log_value([0.25, 0.75])
+    (0.5, array([0.25, 0.75]))
+    """
+    if type(value) is float:  # most results, at every step of training: at once
+        return value
+    array = np.array(value, dtype=np.float64)
+    return float(array) if array.ndim == 0 else array
+
+
 class Metric:
     """Base class of running metrics (Keras' API).
 
@@ -83,6 +97,12 @@ class Metric:
 
     def reset_state(self) -> None:
         raise NotImplementedError
+
+    @property
+    def scalar(self) -> bool:
+        """Whether ``result()`` is one number (False: a vector, one value per class or
+        threshold, which callbacks cannot monitor)."""
+        return True
 
     def get_config(self) -> dict:
         """``name`` and the constructor arguments, JSON-serializable."""
