@@ -35,7 +35,7 @@ def _wanted_stamp(extras: str) -> str:
 
 def ensure_env(extras: str = EXTRAS) -> None:
     """Create `.venv` and install the package with its test extras, once per pyproject."""
-    if sys.version_info < (3, 10):
+    if sys.version_info < (3, 10):  # noqa: UP036 - run.py may be started by an older Python
         sys.exit(f"rosenblatt needs Python >= 3.10, this is {sys.version.split()[0]}")
     if not PYTHON.exists():
         print(f"creating virtual environment in {VENV.name}/", flush=True)
