@@ -162,40 +162,61 @@ def test_whole_fit_equals_scikit_learns(case, params):
 
 
 # --------------------------------------------------------------------------- accuracy
-def _mean_score(estimator_class, X, y, seeds, **params):
-    scores = []
+def _scores(estimator_class, X, y, seeds, **params):
+    """Test scores (accuracy or R^2) and test-set sizes, one per seed (split and weights)."""
+    scores, sizes = [], []
     for seed in seeds:
         Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             model = estimator_class(random_state=seed, **params).fit(Xtr, ytr)
         scores.append(model.score(Xte, yte))
-    return float(np.mean(scores))
+        sizes.append(len(yte))
+    return np.array(scores), np.array(sizes)
 
 
-LOADERS = {"digits": load_digits, "iris": load_iris, "wine": load_wine,
-           "breast_cancer": load_breast_cancer}
+def _diabetes(return_X_y):
+    X, y = load_diabetes(return_X_y=return_X_y)
+    return X, (y - y.mean()) / y.std()
 
 
-@pytest.mark.parametrize("name", list(LOADERS))
-def test_accuracy_at_least_scikit_learns(name):
-    """Mean test accuracy over 5 seeds (splits and weights), the same settings for both."""
-    X, y = LOADERS[name](return_X_y=True)
+SCORE_CASES = {
+    "digits": (load_digits, MLPClassifier, SkMLPClassifier, {}),
+    "iris": (load_iris, MLPClassifier, SkMLPClassifier, {}),
+    "wine": (load_wine, MLPClassifier, SkMLPClassifier, {}),
+    "breast_cancer": (load_breast_cancer, MLPClassifier, SkMLPClassifier, {}),
+    "diabetes": (_diabetes, MLPRegressor, SkMLPRegressor,
+                 dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01)),
+}
+SEEDS = range(10)
+
+
+@pytest.mark.parametrize("name", list(SCORE_CASES))
+def test_scores_at_least_scikit_learns(name):
+    """Test accuracy (R^2 for diabetes), the same settings for both (scikit-learn's defaults
+    but for the sizes, max_iter and diabetes' learning rate), rosenblatt in its float32,
+    scikit-learn in float64: the mean over 10 seeds (split, weights, shuffling) is at least
+    scikit-learn's, less three standard errors of the paired difference.
+
+    The same seed gives both the same split, initial weights and validation split, and the
+    steps are the same (``test_whole_fit_equals_scikit_learns``); only the order of the
+    shuffled batches differs. So where an epoch is one batch (iris and wine: fewer than 200
+    training samples) the scores are equal seed by seed, and elsewhere the difference is
+    the batch order's noise, centred on 0: over 50 seeds the paired difference was
+    +0.0004 +- 0.0003 (digits), -0.0003 +- 0.0007 (breast cancer), +0.0013 +- 0.0016
+    (diabetes R^2). Three standard errors bound it below with about 99% probability for
+    any 10 seeds; the floor of one test sample on one seed covers a borderline prediction
+    that float32 rounding may flip."""
+    load, ours_class, theirs_class, sizes = SCORE_CASES[name]
+    X, y = load(return_X_y=True)
     X = StandardScaler().fit_transform(X)
-    params = dict(hidden_layer_sizes=(32,), max_iter=60)
-    ours = _mean_score(MLPClassifier, X, y, range(5), **params)
-    theirs = _mean_score(SkMLPClassifier, X, y, range(5), **params)
-    assert ours >= theirs - 0.02, (ours, theirs)
-
-
-def test_r2_at_least_scikit_learns_on_diabetes():
-    X, y = load_diabetes(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
-    y = (y - y.mean()) / y.std()
-    params = dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01)
-    ours = _mean_score(MLPRegressor, X, y, range(5), **params)
-    theirs = _mean_score(SkMLPRegressor, X, y, range(5), **params)
-    assert ours >= theirs - 0.03, (ours, theirs)
+    params = dict(hidden_layer_sizes=(32,), max_iter=60) | sizes
+    ours, n_test = _scores(ours_class, X, y, SEEDS, **params)
+    theirs, _ = _scores(theirs_class, X, y, SEEDS, **params)
+    difference = ours - theirs
+    standard_error = difference.std(ddof=1) / np.sqrt(len(difference))
+    tolerance = max(3 * standard_error, 1 / n_test.sum())
+    assert ours.mean() >= theirs.mean() - tolerance, (ours.mean(), theirs.mean(), tolerance)
 
 
 # --------------------------------------------------------------------------- tools and pickling
