@@ -72,97 +72,151 @@ def test_sklearn_compatible_estimator(estimator, check):
         check(estimator)
 
 
-# --------------------------------------------------------------------------- one step, exactly
-def _data(n=40, d=4, seed=0):
+# --------------------------------------------------------------------------- whole fits, exactly
+def _data(n=45, d=4, seed=0):
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n, d))
 
 
-def _step_from_same_weights(ours, theirs, X, y, **first):
-    """Both estimators take one epoch from the same weights with fresh optimizers."""
-    ours.partial_fit(X, y, **first)
-    theirs.partial_fit(X, y, **first)
-    start = [w.copy() for w in ours.model_.get_weights()]
-    theirs.coefs_ = [w.copy() for w in start[0::2]]
-    theirs.intercepts_ = [b.copy() for b in start[1::2]]
-    del theirs._optimizer
-    ours.model_.optimizer = None
-    ours.partial_fit(X, y)
-    theirs.partial_fit(X, y)
+def _targets(kind, n=45):
+    rng = np.random.default_rng(1)
+    return {"multiclass": rng.integers(0, 3, n), "binary": rng.integers(0, 2, n),
+            "multilabel": rng.integers(0, 2, (n, 3)), "regression": rng.normal(size=n),
+            "regression2": rng.normal(size=(n, 2))}[kind]
 
 
-STEP_CASES = [
-    ("multiclass", dict(solver="sgd", activation="tanh", momentum=0.9, alpha=0.01)),
-    ("binary", dict(solver="adam", activation="relu", alpha=0.1, epsilon=1e-14)),
-    ("multilabel", dict(solver="sgd", activation="logistic", momentum=0.0, alpha=0.05)),
-    ("regression", dict(solver="sgd", activation="relu", momentum=0.5,
-                        nesterovs_momentum=False, alpha=0.02)),
-    ("regression2", dict(solver="adam", activation="identity", alpha=0.3, epsilon=1e-14)),
+# Each case exercises one of the places where the two libraries write the same step in other
+# forms: 45 samples in batches of 10 leave a last batch of 5 (alpha's penalty divides by it);
+# momentum under 'invscaling' and 'adaptive' (the velocity across a change of rate); Adam with
+# an epsilon large enough to matter (added to sqrt(v) or to sqrt(v_hat)); early stopping's
+# split (stratified for one output only) and validation scores; several regression outputs
+# (the loss reported and, for lbfgs, minimized); partial_fit and warm_start.
+FIT_CASES = [
+    ("multiclass-sgd-invscaling-nesterov",
+     dict(solver="sgd", activation="tanh", momentum=0.9, alpha=0.01, learning_rate="invscaling",
+          power_t=0.3)),
+    ("binary-adam-epsilon", dict(solver="adam", activation="relu", alpha=0.1, epsilon=0.01)),
+    ("multilabel-sgd-adaptive-momentum",
+     dict(solver="sgd", activation="logistic", momentum=0.5, alpha=0.05,
+          learning_rate="adaptive", tol=1e-2, n_iter_no_change=2)),
+    ("regression-sgd-early-stopping",
+     dict(solver="sgd", activation="relu", momentum=0.5, alpha=0.02, nesterovs_momentum=False,
+          early_stopping=True, validation_fraction=0.2)),
+    ("regression2-adam-two-outputs",
+     dict(solver="adam", activation="identity", alpha=0.3, epsilon=1e-3)),
+    ("multiclass-adam-early-stopping-unstratified",
+     dict(solver="adam", early_stopping=True, n_iter_no_change=3)),
+    ("binary-sgd-early-stopping-stratified",
+     dict(solver="sgd", momentum=0.9, early_stopping=True)),
+    ("multiclass-sgd-adaptive",
+     dict(solver="sgd", learning_rate="adaptive", momentum=0.0, tol=1e-3, n_iter_no_change=2,
+          max_iter=300)),
+    ("regression2-lbfgs-two-outputs", dict(solver="lbfgs", activation="tanh", alpha=0.1)),
+    ("multiclass-lbfgs", dict(solver="lbfgs", activation="logistic", alpha=0.1)),
+    ("multiclass-partial-fit", dict(solver="sgd", momentum=0.9, alpha=0.01, partial_fit=3)),
+    ("regression-warm-start", dict(solver="adam", epsilon=0.01, warm_start=True)),
 ]
 
 
-@pytest.mark.parametrize(("kind", "params"), STEP_CASES, ids=[c[0] for c in STEP_CASES])
-def test_one_epoch_equals_scikit_learns(kind, params):
-    """Same start, same batches: the weights after an epoch are scikit-learn's (alpha, the
-    loss's scale per output kind, momentum, Adam's first step; Adam's epsilon, which the two
-    add in different places, is made negligible)."""
-    X = _data()
-    rng = np.random.default_rng(1)
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize(("case", "params"), FIT_CASES, ids=[c[0] for c in FIT_CASES])
+def test_whole_fit_equals_scikit_learns(case, params):
+    """From the same random_state, without shuffling, the fit is scikit-learn's: the initial
+    weights, the validation split, every step, the stopping rule, the learning-rate
+    schedule; the final weights, loss curve, validation scores and epochs agree to float64
+    rounding."""
+    kind, params = case.split("-")[0], dict(params)
+    calls = params.pop("partial_fit", 0)
     common = dict(hidden_layer_sizes=(5,), batch_size=10, shuffle=False,
-                  learning_rate_init=0.05, random_state=0, **params)
-    first = {}
+                  learning_rate_init=0.05, random_state=0, max_iter=40) | params
+    X, y = _data(), _targets(kind)
     if kind.startswith("regression"):
-        y = rng.normal(size=(40, 2)) if kind == "regression2" else rng.normal(size=40)
-        ours, theirs = MLPRegressor(dtype=None, **common), SkMLPRegressor(**common)
+        pair = MLPRegressor(dtype="float64", **common), SkMLPRegressor(**common)
     else:
-        y = {"multiclass": rng.integers(0, 3, 40), "binary": rng.integers(0, 2, 40),
-             "multilabel": rng.integers(0, 2, (40, 3))}[kind]
-        ours, theirs = MLPClassifier(dtype=None, **common), SkMLPClassifier(**common)
-        first = {"classes": np.arange(3) if kind == "multilabel" else np.unique(y)}
-    _step_from_same_weights(ours, theirs, X, y, **first)
+        pair = MLPClassifier(dtype="float64", **common), SkMLPClassifier(**common)
+    for estimator in pair:
+        if calls:
+            for _ in range(calls):
+                estimator.partial_fit(X, y, **({} if kind.startswith("regression") else
+                                               {"classes": np.unique(y)}))
+        else:
+            estimator.fit(X, y)
+            if common.get("warm_start"):  # a second fit goes on from the first's weights
+                estimator.set_params(max_iter=15).fit(X, y)
+    ours, theirs = pair
     for mine, reference in zip(ours.coefs_ + ours.intercepts_,
                                theirs.coefs_ + theirs.intercepts_, strict=True):
-        np.testing.assert_allclose(mine, reference, rtol=1e-6, atol=1e-9)
-    if kind != "regression2":  # for k outputs scikit-learn reports the mean over outputs
-        assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-9)
+        np.testing.assert_allclose(mine, reference, rtol=1e-9, atol=1e-11)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-9)
     assert ours.out_activation_ == theirs.out_activation_
+    if common["solver"] != "lbfgs":
+        np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-9)
+        assert ours.t_ == theirs.t_
+    if common.get("early_stopping"):
+        np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_,
+                                   rtol=1e-9)
+        assert ours.best_loss_ is theirs.best_loss_ is None
+    elif common["solver"] != "lbfgs":
+        assert ours.best_loss_ == pytest.approx(theirs.best_loss_, rel=1e-9)
 
 
 # --------------------------------------------------------------------------- accuracy
-def _mean_score(estimator_class, X, y, seeds, **params):
-    scores = []
+def _scores(estimator_class, X, y, seeds, **params):
+    """Test scores (accuracy or R^2) and test-set sizes, one per seed (split and weights)."""
+    scores, sizes = [], []
     for seed in seeds:
         Xtr, Xte, ytr, yte = train_test_split(X, y, random_state=seed)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             model = estimator_class(random_state=seed, **params).fit(Xtr, ytr)
         scores.append(model.score(Xte, yte))
-    return float(np.mean(scores))
+        sizes.append(len(yte))
+    return np.array(scores), np.array(sizes)
 
 
-LOADERS = {"digits": load_digits, "iris": load_iris, "wine": load_wine,
-           "breast_cancer": load_breast_cancer}
+def _diabetes(return_X_y):
+    X, y = load_diabetes(return_X_y=return_X_y)
+    return X, (y - y.mean()) / y.std()
 
 
-@pytest.mark.parametrize("name", list(LOADERS))
-def test_accuracy_at_least_scikit_learns(name):
-    """Mean test accuracy over 5 seeds (splits and weights), the same settings for both."""
-    X, y = LOADERS[name](return_X_y=True)
+SCORE_CASES = {
+    "digits": (load_digits, MLPClassifier, SkMLPClassifier, {}),
+    "iris": (load_iris, MLPClassifier, SkMLPClassifier, {}),
+    "wine": (load_wine, MLPClassifier, SkMLPClassifier, {}),
+    "breast_cancer": (load_breast_cancer, MLPClassifier, SkMLPClassifier, {}),
+    "diabetes": (_diabetes, MLPRegressor, SkMLPRegressor,
+                 dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01)),
+}
+SEEDS = range(10)
+
+
+@pytest.mark.parametrize("name", list(SCORE_CASES))
+def test_scores_at_least_scikit_learns(name):
+    """Test accuracy (R^2 for diabetes), the same settings for both (scikit-learn's defaults
+    but for the sizes, max_iter and diabetes' learning rate), rosenblatt in its float32,
+    scikit-learn in float64: the mean over 10 seeds (split, weights, shuffling) is at least
+    scikit-learn's, less three standard errors of the paired difference.
+
+    The same seed gives both the same split, initial weights and validation split, and the
+    steps are the same (``test_whole_fit_equals_scikit_learns``); only the order of the
+    shuffled batches differs. So where an epoch is one batch (iris and wine: fewer than 200
+    training samples) the scores are equal seed by seed, and elsewhere the difference is
+    the batch order's noise, centred on 0: over 50 seeds the paired difference was
+    +0.0004 +- 0.0003 (digits), -0.0003 +- 0.0007 (breast cancer), +0.0013 +- 0.0016
+    (diabetes R^2). Three standard errors bound it below with about 99% probability for
+    any 10 seeds; the floor of one test sample on one seed covers a borderline prediction
+    that float32 rounding may flip."""
+    load, ours_class, theirs_class, sizes = SCORE_CASES[name]
+    X, y = load(return_X_y=True)
     X = StandardScaler().fit_transform(X)
-    params = dict(hidden_layer_sizes=(32,), max_iter=60)
-    ours = _mean_score(MLPClassifier, X, y, range(5), **params)
-    theirs = _mean_score(SkMLPClassifier, X, y, range(5), **params)
-    assert ours >= theirs - 0.02, (ours, theirs)
-
-
-def test_r2_at_least_scikit_learns_on_diabetes():
-    X, y = load_diabetes(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
-    y = (y - y.mean()) / y.std()
-    params = dict(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01)
-    ours = _mean_score(MLPRegressor, X, y, range(5), **params)
-    theirs = _mean_score(SkMLPRegressor, X, y, range(5), **params)
-    assert ours >= theirs - 0.03, (ours, theirs)
+    params = dict(hidden_layer_sizes=(32,), max_iter=60) | sizes
+    ours, n_test = _scores(ours_class, X, y, SEEDS, **params)
+    theirs, _ = _scores(theirs_class, X, y, SEEDS, **params)
+    difference = ours - theirs
+    standard_error = difference.std(ddof=1) / np.sqrt(len(difference))
+    tolerance = max(3 * standard_error, 1 / n_test.sum())
+    assert ours.mean() >= theirs.mean() - tolerance, (ours.mean(), theirs.mean(), tolerance)
 
 
 # --------------------------------------------------------------------------- tools and pickling
@@ -268,30 +322,6 @@ def test_docstring_examples():
 
     result = doctest.testmod(mlp, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
-
-
-@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-@pytest.mark.parametrize("schedule", ["invscaling", "adaptive", "constant"])
-def test_epochs_schedules_and_stopping_equal_scikit_learns(schedule):
-    """From the same weights, fit's epochs follow scikit-learn's rules: the learning-rate
-    schedule after each epoch, tol / n_iter_no_change, the loss curve and n_iter_."""
-    X = _data(60, 3)
-    y = np.random.default_rng(2).integers(0, 3, 60)
-    params = dict(hidden_layer_sizes=(4,), solver="sgd", momentum=0.0, learning_rate=schedule,
-                  learning_rate_init=0.5, power_t=0.3, batch_size=60, shuffle=False,
-                  warm_start=True, tol=1e-3, n_iter_no_change=2, random_state=0, max_iter=1)
-    ours = MLPClassifier(dtype="float64", **params).fit(X, y)
-    theirs = SkMLPClassifier(**params).fit(X, y)
-    start = [w.copy() for w in ours.model_.get_weights()]
-    theirs.coefs_, theirs.intercepts_ = [w.copy() for w in start[0::2]], [
-        b.copy() for b in start[1::2]]
-    for estimator in (ours, theirs):
-        estimator.set_params(max_iter=300).fit(X, y)
-    assert ours.n_iter_ == theirs.n_iter_ < 301
-    # the curves go on from the first fit's loss, which started from other weights
-    np.testing.assert_allclose(ours.loss_curve_[1:], theirs.loss_curve_[1:], rtol=1e-9)
-    for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
-        np.testing.assert_allclose(mine, reference, rtol=1e-8, atol=1e-12)
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

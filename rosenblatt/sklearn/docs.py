@@ -38,20 +38,17 @@ _PARAMETERS = """
     ``validation_scores_``, ``best_validation_score_``, ``n_iter_``, ``t_``, ``n_layers_``,
     ``n_outputs_``, ``out_activation_``, ``n_features_in_``, ``feature_names_in_``.
 
-    Where rosenblatt differs (the steps are otherwise scikit-learn's):
-        - the weights are drawn from rosenblatt's generator, so a seed gives other (equally
-          distributed) numbers than scikit-learn's; the model computes in float32 unless
-          ``dtype`` says otherwise;
-        - ``alpha``'s penalty divides by the batch size B of full batches; scikit-learn
-          divides the last, smaller batch's penalty by its own size;
-        - Adam adds epsilon to sqrt(v_hat) (PyTorch's form), scikit-learn to sqrt(v)
-          (differing by the factor sqrt(1 - beta_2^t) on epsilon only);
-        - SGD's momentum is PyTorch's form, equal to scikit-learn's while the learning rate
-          is constant; with 'invscaling' or 'adaptive' the change of rate also scales the
-          velocity already built up;
-        - for more than one regression output, ``loss_`` is half the squared error summed
-          over outputs (the loss whose gradient scikit-learn follows), where scikit-learn
-          reports the mean over outputs.
+    The steps are scikit-learn's: the same random_state gives scikit-learn's initial
+    weights and validation split, and with ``shuffle=False`` (or one batch per epoch) the
+    whole fit (weights, ``loss_curve_``, ``validation_scores_``, ``n_iter_``) is
+    scikit-learn's up to float rounding. Where rosenblatt differs:
+        - with ``shuffle=True`` and several batches per epoch, the batches' order comes from
+          the model's own generator (seeded from random_state), so a seed gives another
+          (equally distributed) order than scikit-learn's;
+        - the model computes in float32 unless ``dtype`` says otherwise;
+        - a warm_start fit with early_stopping whose validation scores never beat the
+          earlier fit's best ends on those best weights, as documented; scikit-learn's ends
+          on its last weights (its saved best weights are the arrays it goes on training).
 """
 
 CLASSIFIER_DOC = (

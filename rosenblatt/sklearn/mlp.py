@@ -11,8 +11,11 @@ whose binary cross-entropy scikit-learn sums over outputs where rosenblatt avera
 regression, scikit-learn's half squared error summed over outputs in the gradient against
 rosenblatt's mean squared error). So SGD's learning rate is ``c * learning_rate_init``, Adam's
 ``epsilon`` is ``epsilon / c`` (Adam does not see the scale otherwise), and ``alpha``'s penalty
-``0.5 alpha ||W||^2 / batch`` becomes an L2 regularizer ``l2 = alpha / (2 c batch)``: the steps
-are scikit-learn's.
+``0.5 alpha ||W||^2 / batch`` becomes an L2 regularizer ``l2 = alpha / (2 c batch)``, set
+before each batch for its own size. Where the two optimizers write the same step in other
+forms (Adam's epsilon, SGD's velocity when the learning rate changes) the callback converts
+(see ``_rules``): the steps are scikit-learn's. So are the random draws up to the shuffling:
+the weights and the validation split come from scikit-learn's RandomState in its order.
 """
 
 from __future__ import annotations
@@ -52,6 +55,12 @@ SKLEARN_ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tan
 _OUTPUT = {"softmax": ("softmax", "categorical_crossentropy"),
            "logistic": ("sigmoid", "binary_crossentropy"),
            "identity": ("linear", "mean_squared_error")}
+
+
+def _bound(fan_in: int, fan_out: int, activation: str) -> float:
+    """Glorot's uniform bound sqrt(f / (fan_in + fan_out)), scikit-learn's f: 2 for the
+    logistic, else 6."""
+    return float(np.sqrt((2.0 if activation == "sigmoid" else 6.0) / (fan_in + fan_out)))
 
 
 class BaseMLP(BaseEstimator):
@@ -154,25 +163,38 @@ class BaseMLP(BaseEstimator):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         Y = self._encode(y, reset, incremental, classes)
-        if reset:
-            self._build(X.shape[1], hidden, Y.shape[1], activation, self.dtype or X.dtype)
-        X = X.astype(self.model_._dtype(), copy=False)
-        Y = Y.astype(X.dtype, copy=False)
+        dtype = np.dtype(self.dtype or X.dtype) if reset else self.model_._dtype()
+        X, Y = X.astype(dtype, copy=False), Y.astype(dtype, copy=False)
         n_validation = int(np.ceil(self.validation_fraction * len(X)))
-        if self.early_stopping and not incremental and n_validation < 2:
+        early = self.early_stopping and self.solver != "lbfgs"
+        if early and not incremental and n_validation < 2:
             raise ValueError(f"validation_fraction: the validation set is too small "
                              f"({n_validation} of {len(X)} samples); increase "
                              "validation_fraction or the number of samples")
+        # scikit-learn's order of draws from one RandomState, made anew by every call: the
+        # initial weights, the validation split, then (here) the seed of the model's shuffling
+        self._random_state = check_random_state(self.random_state)
+        if reset:
+            initial = self._initial_weights([X.shape[1], *hidden, Y.shape[1]], activation)
+        validation = None
+        if early:
+            stratify = Y if is_classifier(self) and Y.shape[1] == 1 else None  # scikit-learn's
+            X, X_val, Y, _, _, y_val = train_test_split(
+                X, Y, y, random_state=self._random_state, test_size=self.validation_fraction,
+                stratify=stratify)
+            validation = (X_val, y_val)
+        if reset:
+            self._build(initial, activation, dtype)
         self._training = True
         if self.solver == "lbfgs":
             self._set_alpha(len(X))
             self._compile(SGD(learning_rate=0.0))
-            fit_lbfgs(self, self.model_, X, Y, self._scale())
+            fit_lbfgs(self, self.model_, X, Y)
             if not self._converged:
                 warnings.warn(f"lbfgs failed to converge after {self.n_iter_} iteration(s)",
                               ConvergenceWarning, stacklevel=4)
             return self
-        self._fit_stochastic(X, Y, y, incremental)
+        self._fit_stochastic(X, Y, validation, incremental)
         return self
 
     def _hidden_sizes(self) -> list[int]:
@@ -182,26 +204,35 @@ class BaseMLP(BaseEstimator):
             raise ValueError(f"hidden_layer_sizes: expected positive integers, got {sizes}")
         return [int(s) for s in sizes]
 
-    def _build(self, n_features, hidden, n_outputs, activation, dtype) -> None:
-        """A fresh model, initialized as scikit-learn does (Glorot's uniform bound
-        sqrt(f / (fan_in + fan_out)), f = 2 for the logistic, else 6, weights and biases)."""
-        self._random_state = check_random_state(self.random_state)
+    def _initial_weights(self, sizes, activation) -> list[np.ndarray]:
+        """scikit-learn's initial weights, drawn as it draws them from ``_random_state``:
+        layer by layer the kernel, then the bias, uniform in +-sqrt(f / (fan_in + fan_out))
+        (Glorot's bound; f = 2 for the logistic, else 6). Sets ``out_activation_``."""
+        self.out_activation_ = self._out_activation(sizes[-1])
+        weights = []
+        for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+            bound = _bound(fan_in, fan_out, activation)
+            weights.append(self._random_state.uniform(-bound, bound, (fan_in, fan_out)))
+            weights.append(self._random_state.uniform(-bound, bound, fan_out))
+        return weights
+
+    def _build(self, initial, activation, dtype) -> None:
+        """A fresh model of Dense layers holding the ``initial`` weights (in ``dtype``)."""
         seed = int(self._random_state.randint(np.iinfo(np.int32).max))
-        factor = 2.0 if activation == "sigmoid" else 6.0
-        sizes = [n_features, *hidden, n_outputs]
-        self.out_activation_ = self._out_activation(n_outputs)
         layers = []
-        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
-            bound = float(np.sqrt(factor / (fan_in + fan_out)))
-            last = i == len(sizes) - 2
-            layers.append(Dense(fan_out, _OUTPUT[self.out_activation_][0] if last else activation,
+        for i, kernel in enumerate(initial[0::2]):
+            bound = _bound(*kernel.shape, activation)  # the distribution, for the config
+            last = i == len(initial) // 2 - 1
+            layers.append(Dense(kernel.shape[1],
+                                _OUTPUT[self.out_activation_][0] if last else activation,
                                 kernel_initializer=RandomUniform(-bound, bound),
                                 bias_initializer=RandomUniform(-bound, bound),
-                                kernel_regularizer=L2(0.0), dtype=str(np.dtype(dtype))))
+                                kernel_regularizer=L2(0.0), dtype=str(dtype)))
         model = Sequential(layers, seed=seed)
-        model.build((n_features,))
+        model.build((initial[0].shape[0],))
+        model.set_weights([w.astype(dtype) for w in initial])
         self.model_ = model
-        self.n_outputs_ = n_outputs
+        self.n_outputs_ = initial[-1].shape[0]
         self.n_iter_ = self.t_ = 0
         self.loss_curve_ = []
         self._no_improvement_count = 0
@@ -213,11 +244,19 @@ class BaseMLP(BaseEstimator):
             self.best_loss_ = np.inf
 
     def _scale(self) -> float:
-        """c with scikit-learn's loss = c * rosenblatt's loss (see the module's text)."""
+        """c with scikit-learn's loss = c * rosenblatt's loss, in the gradient (see the
+        module's text)."""
         return {"softmax": 1.0, "logistic": float(self.n_outputs_),
                 "identity": self.n_outputs_ / 2.0}[self.out_activation_]
 
+    def _loss_factor(self) -> float:
+        """f with the data term of scikit-learn's ``loss_`` = f * rosenblatt's: c, except for
+        regression, where scikit-learn reports half the squared error's mean over the
+        outputs (its gradient follows their sum)."""
+        return 0.5 if self.out_activation_ == "identity" else self._scale()
+
     def _set_alpha(self, batch: int) -> None:
+        """alpha's penalty 0.5 alpha ||W||^2 / batch as rosenblatt's L2 regularizer."""
         l2 = self.alpha / (2.0 * self._scale() * batch)
         for layer in self.model_.layers:
             layer.kernel_regularizer.l2 = l2
@@ -226,6 +265,8 @@ class BaseMLP(BaseEstimator):
         self.model_.compile(optimizer=optimizer, loss=_OUTPUT[self.out_activation_][1])
 
     def _optimizer(self):
+        """rosenblatt's SGD or Adam taking scikit-learn's steps on rosenblatt's loss (the
+        training callback keeps Adam's epsilon and SGD's velocity in scikit-learn's form)."""
         c = self._scale()
         if self.solver == "sgd":
             return SGD(learning_rate=self.learning_rate_init * c, momentum=self.momentum,
@@ -233,8 +274,8 @@ class BaseMLP(BaseEstimator):
         return Adam(learning_rate=self.learning_rate_init, beta_1=self.beta_1,
                     beta_2=self.beta_2, epsilon=self.epsilon / c)
 
-    def _fit_stochastic(self, X, Y, y, incremental: bool) -> None:
-        n = len(X)
+    def _fit_stochastic(self, X, Y, validation, incremental: bool) -> None:
+        n = len(X)  # the training part, after early stopping's split (scikit-learn's)
         if self.batch_size == "auto":
             batch = min(200, n)
         else:
@@ -242,27 +283,17 @@ class BaseMLP(BaseEstimator):
                 warnings.warn("Got `batch_size` less than 1 or larger than sample size. It is "
                               "going to be clipped", stacklevel=5)
             batch = int(np.clip(self.batch_size, 1, n))
-        early = self.early_stopping
-        validation = None
-        if early:
-            stratify = y if is_classifier(self) and y.ndim == 1 else None
-            X, X_val, Y, _, _, y_val = train_test_split(
-                X, Y, y, random_state=self._random_state, test_size=self.validation_fraction,
-                stratify=stratify)
-            validation = (X_val, y_val)
-            batch = min(batch, len(X)) if self.batch_size == "auto" else batch
         if not incremental or self.model_.optimizer is None:
             self._compile(self._optimizer())
-        self._set_alpha(batch)
         self._converged = False
         self.n_iter_ = 0  # scikit-learn counts the epochs of this call
-        rules = EpochRules(self, self._scale(), len(X), validation, incremental)
+        rules = EpochRules(self, n, batch, validation, incremental)
         epochs = 1 if incremental else self.max_iter
         self.model_.fit(X, Y, batch_size=batch, epochs=epochs, shuffle=bool(self.shuffle),
                         verbose=0, callbacks=[rules])
         if self.model_.stop_reason and "loss became" in self.model_.stop_reason:
             warnings.warn(f"fit: {self.model_.stop_reason}", RuntimeWarning, stacklevel=5)
-        if early:
+        if validation is not None:
             self.model_.set_weights(self._best_weights)
         if not incremental and not self._converged:
             warnings.warn(f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
