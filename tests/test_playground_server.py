@@ -340,3 +340,25 @@ def test_show_checks_its_keywords_and_builds_the_originals_hash():
         server.show(noise=None)
     assert server.hash_of(networkShape=[], xSquared=True, targetLoss=0.05) == (
         "networkShape=&xSquared=true&targetLoss=0.05")
+
+
+def test_show_serves_the_page_inline_with_the_settings_in_the_hash(monkeypatch):
+    """In a notebook, show() starts a local server once and returns an IFrame onto the page
+    with the settings as the original's hash."""
+    display = pytest.importorskip("IPython.display")
+    import urllib.request
+
+    from rosenblatt.playground import server
+
+    monkeypatch.setattr(server, "_NOTEBOOK", {})
+    frame = server.show(dataset="circle", networkShape=[], learningRate=0.1)
+    try:
+        assert isinstance(frame, display.IFrame)
+        page, _, fragment = frame.src.partition("#")
+        assert page.startswith("http://127.0.0.1:") and page.endswith("/")
+        assert fragment == "dataset=circle&networkShape=&learningRate=0.1"
+        with urllib.request.urlopen(page, timeout=10) as response:
+            assert 'data-testid="play"' in response.read().decode("utf-8")
+        assert server.show().src.startswith(page)  # the same server, started once
+    finally:
+        server._NOTEBOOK["server"].should_exit = True
