@@ -176,21 +176,32 @@ def test_L16_two_linear_layers_are_one():
 
 
 def test_L17_playground_learning_rates():
-    """The notes' story as statistics over seeds 0-19 (80 epochs), the figures the script's
-    docstring and docs/examples.md state."""
-    stats = run("L17_playground_learning_rate", "--epochs", "80", "--seeds", "20")["statistics"]
-    assert stats["runs"] == 20
-    assert stats["reached"][0.1] >= 14 and stats["reached"][0.1] > stats["reached"][0.01]
-    median = stats["median_epoch"]
-    assert median[0.1] < median[1.0] < median[0.01]
-    assert stats["medium_before_slow"] >= 14
-    assert stats["fast_ends_higher"] >= 17
+    """The notes' story as statistics over the script's default seeds 0-19 (100 epochs each,
+    the playground's original rules), the figures its docstring and docs/examples.md state:
+    lr 0.1 reaches test loss < 0.05 at least as often as lr 0.01 and several times sooner;
+    lr 1 gets there as early but does not stay there, and ends higher than lr 0.1."""
+    stats = run("L17_playground_learning_rate")["statistics"]
+    assert (stats["runs"], stats["epochs"]) == (20, 100)
+    reached, median, rises = stats["reached"], stats["median_epoch"], stats["rises_again"]
+    assert reached[0.1] >= max(10, reached[0.01])
+    assert 4 * median[0.1] <= median[0.01]
+    assert stats["medium_before_slow"] >= reached[0.1] - 2
+    assert median[1.0] <= median[0.01] / 4  # lr 1 touches the target early ...
+    assert rises[1.0] >= reached[1.0] / 2  # ... and bounces back above it
+    assert rises[0.01] + rises[0.1] <= 2
+    assert stats["fast_ends_higher"] >= 0.7 * stats["runs"]
+    assert stats["none_reach"] <= stats["runs"] - max(reached.values())
 
 
 def test_L17_target_stops_training_early():
+    """A run with the target stops at the first epoch below it: its losses are the start of
+    the same run without a target (the playground's session, its original rules)."""
     module = example("L17_playground_learning_rate")
+    assert module.exercise(0.1, 0, 80).original_rules
     for seed in range(5):
-        reached, losses = module.train(module.playground_data(seed), 0.1, 80, seed)
+        reached, losses = module.train(0.1, seed, 80)
+        _, full = module.train(0.1, seed, 80, target=None)
+        assert len(full) == 80 and losses == full[:len(losses)]
         if reached is None:
             assert len(losses) == 80 and min(losses) >= 0.05
         else:

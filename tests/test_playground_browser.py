@@ -2,6 +2,8 @@
 does lecture 002's exercise from a link in the original's format, and a multiclass and an
 upload run; the screenshots in the README come from here. Skips where no browser exists."""
 
+import base64
+import json
 import shutil
 from pathlib import Path
 
@@ -120,6 +122,52 @@ def test_hostile_hash_values_are_clamped_with_a_notice(page, server_url):
     page.get_by_test_id("play").click()
     _wait_log_rows(page, 2)
     assert page.get_by_test_id("epoch").text_content() == "5"
+
+
+def _thumbnail_bytes(frame, layer):
+    """Every byte of a layer's neuron thumbnails (encode: value -1 .. 1 as 0 .. 255)."""
+    return [b for b64 in frame["neurons"][layer] for b in base64.b64decode(b64)]
+
+
+def test_a_layer_activation_chosen_in_the_page(page, server_url):
+    received = []  # the server's messages to the page, as the page receives them
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda m: received.append(m)))
+    page.goto(server_url + "#networkShape=4,2&activation=tanh&maxEpochs=30")
+    page.wait_for_function("document.querySelector('[data-testid=test-loss]').textContent "
+                           "!== '-'")
+    assert page.get_by_test_id("layer-activation-0").input_value() == "tanh"
+    assert page.get_by_test_id("layer-activation-1").input_value() == "tanh"
+    # a name the page does not offer reaches the server's check, which refuses it
+    page.evaluate("""() => {
+        const s = document.querySelector('[data-testid=layer-activation-0]');
+        const o = document.createElement('option');
+        o.value = o.textContent = 'softmax';
+        s.appendChild(o);
+    }""")
+    page.get_by_test_id("layer-activation-0").select_option("softmax")
+    error = page.get_by_test_id("error")
+    error.wait_for(state="visible")
+    assert "layerActivations[0]: expected one of" in error.text_content()
+    page.get_by_test_id("layer-activation-0").select_option("relu")
+    error.wait_for(state="hidden")  # the server took the settings and sent the new data
+    messages = [json.loads(m) for m in received]
+    ready = [m for m in messages if m["type"] == "ready"][-1]
+    assert ready["settings"]["layerActivations"] == ["relu", "tanh"]
+    assert "layerActivations=relu,tanh" in page.url
+    assert page.get_by_test_id("layer-activation-0").input_value() == "relu"
+    page.get_by_test_id("play").click()
+    page.wait_for_function("document.querySelector('[data-testid=epoch]').textContent "
+                           "=== '30'")
+    frames = [m for m in map(json.loads, received) if m["type"] == "frame"]
+    last = [f for f in frames if f["epoch"] == 30][-1]
+    assert last["stopped"] == "maxEpochs"
+    assert min(_thumbnail_bytes(last, 0)) >= 128  # relu: never below 0
+    assert min(_thumbnail_bytes(last, 1)) < 128  # tanh: negative somewhere on the grid
+    # the common activation applies to every layer again
+    page.get_by_test_id("activation").select_option("sigmoid")
+    page.wait_for_function("document.querySelector('[data-testid=layer-activation-0]').value "
+                           "=== 'sigmoid'")
+    assert "layerActivations" not in page.url
 
 
 def test_a_multiclass_run(page, server_url):

@@ -5,6 +5,10 @@ exports, rate limits; and the command line."""
 import base64
 import json
 import random
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -136,6 +140,25 @@ def test_bad_messages_get_clear_errors_and_change_nothing(client, text, match):
         assert "'learningRate': 0.3" in _until(ws, "export")["text"]
 
 
+def test_per_layer_activations_go_through_the_settings_check(client):
+    """The page's per-layer selects send layerActivations in a settings message: the server
+    takes one name per hidden layer and refuses anything else with the key's name."""
+    with client.websocket_connect("/ws") as ws:
+        ready, _, frame = _start(ws, {"networkShape": [3, 2], "layerActivations": ["relu",
+                                                                                  "tanh"]})
+        assert ready["settings"]["layerActivations"] == ["relu", "tanh"]
+        relu = [b for t in frame["neurons"][0] for b in base64.b64decode(t)]
+        assert min(relu) >= 128  # relu outputs are >= 0, encoded from -1..1 as 0..255
+        for bad, match in ((["softmax", "tanh"], "layerActivations[0]: expected one of"),
+                           (["relu"], "layerActivations: expected one activation per"),
+                           ("relu,tanh", "layerActivations: expected a list")):
+            ws.send_json({"type": "settings", "settings": {"networkShape": [3, 2],
+                                                           "layerActivations": bad}})
+            assert _until(ws, "error")["message"].startswith(match)
+        ws.send_json({"type": "export", "format": "script"})
+        assert "'layerActivations': ['relu', 'tanh']" in _until(ws, "export")["text"]
+
+
 def test_commands_before_settings_are_refused(client):
     with client.websocket_connect("/ws") as ws:
         ws.send_json({"type": "play"})
@@ -217,6 +240,64 @@ def test_each_tab_has_its_own_session(client):
         assert _until(b, "frame")["epoch"] == 1
 
 
+def test_closing_the_tab_stops_its_training(client, monkeypatch):
+    epochs = []
+    original = app_module.Session.epoch
+
+    def counted(self):
+        epochs.append(1)
+        return original(self)
+
+    monkeypatch.setattr(app_module.Session, "epoch", counted)
+    with client.websocket_connect("/ws") as ws:
+        _start(ws, {"maxEpochs": 1_000_000})
+        ws.send_json({"type": "play"})
+        ws.send_json({"type": "ack"})
+        _until(ws, "frame")
+        assert epochs  # training runs
+    time.sleep(0.5)  # the server sees the close and cancels the task
+    closed = len(epochs)
+    time.sleep(0.5)
+    assert len(epochs) == closed
+
+
+def test_ctrl_c_stops_a_training_server_cleanly():
+    """``rosenblatt playground`` with a tab training: SIGINT ends it at once, exit status 0,
+    no traceback."""
+    client_module = pytest.importorskip("websockets.sync.client")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "rosenblatt", "playground", "--no-browser", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = server.stdout.readline()
+        url = line.split(" at ")[1].split()[0].replace("http://", "ws://") + "ws"
+        deadline = time.monotonic() + 30  # the URL is printed before the server listens
+        while True:
+            try:
+                ws = client_module.connect(url)
+                break
+            except ConnectionRefusedError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        with ws:
+            ws.send(json.dumps({"type": "settings", "settings": {"maxEpochs": 1_000_000}}))
+            ws.send(json.dumps({"type": "play"}))
+            frames = 0
+            while frames < 3:
+                if json.loads(ws.recv(timeout=30))["type"] == "frame":
+                    frames += 1
+                    ws.send(json.dumps({"type": "ack"}))
+            server.send_signal(signal.SIGINT)
+            _, err = server.communicate(timeout=20)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0
+    assert "Traceback" not in err
+
+
 def test_message_rate_is_capped():
     now = [0.0]
     limit = RateLimit(rate=10, burst=3, clock=lambda: now[0])
@@ -259,3 +340,25 @@ def test_show_checks_its_keywords_and_builds_the_originals_hash():
         server.show(noise=None)
     assert server.hash_of(networkShape=[], xSquared=True, targetLoss=0.05) == (
         "networkShape=&xSquared=true&targetLoss=0.05")
+
+
+def test_show_serves_the_page_inline_with_the_settings_in_the_hash(monkeypatch):
+    """In a notebook, show() starts a local server once and returns an IFrame onto the page
+    with the settings as the original's hash."""
+    display = pytest.importorskip("IPython.display")
+    import urllib.request
+
+    from rosenblatt.playground import server
+
+    monkeypatch.setattr(server, "_NOTEBOOK", {})
+    frame = server.show(dataset="circle", networkShape=[], learningRate=0.1)
+    try:
+        assert isinstance(frame, display.IFrame)
+        page, _, fragment = frame.src.partition("#")
+        assert page.startswith("http://127.0.0.1:") and page.endswith("/")
+        assert fragment == "dataset=circle&networkShape=&learningRate=0.1"
+        with urllib.request.urlopen(page, timeout=10) as response:
+            assert 'data-testid="play"' in response.read().decode("utf-8")
+        assert server.show().src.startswith(page)  # the same server, started once
+    finally:
+        server._NOTEBOOK["server"].should_exit = True

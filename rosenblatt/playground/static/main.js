@@ -131,7 +131,10 @@ function number(low, high, integer = false) {
 
 function wireControls() {
   bind("learningRate", "learningRate", Number);
-  bind("activation", "activation", (v) => v);
+  bind("activation", "activation", (v) => {
+    state.layerActivations = [];  // the common choice applies to every hidden layer again
+    return v;
+  });
   bind("regularization", "regularization", (v) => v);
   bind("regularizationRate", "regularizationRate", Number);
   bind("problem", "problem", (v) => v);
@@ -170,10 +173,16 @@ function wireControls() {
     changed();
   };
   $("addLayer").onclick = () => {
-    if (state.networkShape.length < MAX_LAYERS) { state.networkShape.push(2); resetLayerActs(); }
+    if (state.networkShape.length >= MAX_LAYERS) return;
+    state.networkShape.push(2);
+    if (state.layerActivations.length) state.layerActivations.push(state.activation);
+    changed();
   };
   $("removeLayer").onclick = () => {
-    if (state.networkShape.length > 0) { state.networkShape.pop(); resetLayerActs(); }
+    if (state.networkShape.length === 0) return;
+    state.networkShape.pop();
+    state.layerActivations.pop();
+    changed();
   };
   $("upload").addEventListener("change", async () => {
     const file = $("upload").files[0];
@@ -193,9 +202,23 @@ function wireControls() {
   $("logClear").onclick = () => { runs = []; saveRuns(runs); renderRuns($("runLog"), runs); };
 }
 
-function resetLayerActs() {
-  state.layerActivations = [];
+// The per-layer choice: layer l's select sets layerActivations (one name per hidden layer,
+// the common activation for the others); the server checks it as it checks the hash's.
+function setLayerActivation(l, name) {
+  const acts = state.networkShape.map((_, i) => state.layerActivations[i] ?? state.activation);
+  acts[l] = name;
+  state.layerActivations = acts.every((a) => a === state.activation) ? [] : acts;
   changed();
+}
+
+function layerActivationSelect(l) {
+  const select = document.createElement("select");
+  select.dataset.testid = `layer-activation-${l}`;
+  select.title = `activation of hidden layer ${l + 1}`;
+  options(select, ACTIVATIONS);
+  select.value = state.layerActivations[l] ?? state.activation;
+  select.addEventListener("change", () => setLayerActivation(l, select.value));
+  return select;
 }
 
 // ------------------------------------------------------------------ the network
@@ -246,7 +269,8 @@ function buildNetwork() {
     minus.textContent = "−";
     minus.dataset.testid = `remove-neuron-${l}`;
     minus.onclick = () => { if (units > 1) { state.networkShape[l]--; changed(); } };
-    head.append(plus, minus, document.createElement("br"), `${units} neurons`);
+    head.append(plus, minus, document.createElement("br"), `${units} neurons`,
+      document.createElement("br"), layerActivationSelect(l));
     col.appendChild(head);
     for (let j = 0; j < units; j++) col.appendChild(node(`neuron-${l}-${j}`, "neuron"));
     columns.appendChild(col);
@@ -339,8 +363,10 @@ function logRun(frame) {
   const features = FEATURES.filter((f) => state[f]).map((f) => FEATURE_LABELS[f]).join(" ");
   const dataset = customData ? "uploaded" : state.problem === "classification"
     ? state.dataset + (state.classes > 2 ? ` (${state.classes} classes)` : "") : state.regDataset;
+  const activation = state.layerActivations.length ? state.layerActivations.join(",")
+    : state.activation;
   runs.push([dataset, features, state.networkShape.join(",") || "none", state.learningRate,
-    state.activation, state.optimizer, state.loss, frame.epoch, fmt(frame.trainLoss),
+    activation, state.optimizer, state.loss, frame.epoch, fmt(frame.trainLoss),
     fmt(frame.testLoss), frame.stopped]);
   saveRuns(runs);
   renderRuns($("runLog"), runs);
