@@ -44,7 +44,8 @@ def _server(host: str, port: int):
 
 def serve(host: str = LOCAL, port: int = DEFAULT_PORT, open_browser: bool = True,
           print_fn=print) -> None:
-    """Serve the playground until Ctrl-C; prints its URL and opens it in a browser.
+    """Serve the playground until Ctrl-C; prints its URL and opens it in a browser once it
+    accepts connections.
 
     Args:
         host: the address to listen on; anything but 127.0.0.1 / localhost exposes the
@@ -62,9 +63,16 @@ def serve(host: str = LOCAL, port: int = DEFAULT_PORT, open_browser: bool = True
         port = free_port(host if host != "localhost" else LOCAL)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     server = _server(host, port)
-    print_fn(f"rosenblatt playground at {url} (Ctrl-C stops it)")
-    if open_browser:
-        threading.Timer(0.8, webbrowser.open, args=(url,)).start()
+
+    def announce():  # once the server accepts connections, not before
+        while not (server.started or server.should_exit):
+            time.sleep(0.02)
+        if server.started:
+            print_fn(f"rosenblatt playground at {url} (Ctrl-C stops it)")
+            if open_browser:
+                webbrowser.open(url)
+
+    threading.Thread(target=announce, daemon=True).start()
     server.run()
 
 
