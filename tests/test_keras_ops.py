@@ -5,11 +5,11 @@ import doctest
 
 import numpy as np
 import pytest
+from rosenblatt.gradcheck import gradcheck
 
 import rosenblatt
 from rosenblatt import Tensor, ops
 from rosenblatt.autodiff import keras_ops
-from rosenblatt.gradcheck import gradcheck
 
 RNG = np.random.default_rng(7)
 A = RNG.uniform(0.5, 2.0, (4, 3))  # positive and away from 0: log, sqrt and abs are smooth

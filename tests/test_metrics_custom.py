@@ -4,10 +4,10 @@ a Metric subclass whose state lives in variables made with ``add_variable`` (or 
 
 import numpy as np
 import pytest
+from rosenblatt.metrics import MeanAbsolutePercentageError, Metric
 
 import rosenblatt as keras
 from rosenblatt import metrics, ops
-from rosenblatt.metrics import MeanAbsolutePercentageError, Metric
 
 RNG = np.random.default_rng(11)
 
