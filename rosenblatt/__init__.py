@@ -64,7 +64,7 @@ from rosenblatt.nn.layers import Input
 # The public module paths and the modules they name.
 PUBLIC_MODULES = {
     "tensor": "rosenblatt.autodiff.tensor",
-    "ops": "rosenblatt.autodiff.ops",
+    "ops": "rosenblatt.autodiff.keras_ops",
     "shape_ops": "rosenblatt.autodiff.shape_ops",
     "gradcheck": "rosenblatt.autodiff.gradcheck",
     "random": "rosenblatt.base.random",

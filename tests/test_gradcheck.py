@@ -10,7 +10,8 @@ import pytest
 from rosenblatt.gradcheck import gradcheck, numerical_gradient, relative_error
 
 import rosenblatt
-from rosenblatt import Tensor, ops
+from rosenblatt import Tensor
+from rosenblatt.autodiff import ops
 
 
 def test_L33_central_difference_approximates_a_known_derivative():

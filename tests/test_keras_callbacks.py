@@ -1,5 +1,6 @@
 """ReduceLROnPlateau, CSVLogger and BackupAndRestore: Keras' rules step by step, the file they
-write, and a killed run that resumes to the weights of an uninterrupted one."""
+write, and a killed run that resumes to the weights of an uninterrupted one; ModelCheckpoint's
+save_freq and the verbose messages; Keras' older batch hooks on_batch_begin / on_batch_end."""
 
 import csv
 
@@ -9,12 +10,14 @@ from rosenblatt.callbacks import (
     BackupAndRestore,
     Callback,
     CSVLogger,
+    EarlyStopping,
     LambdaCallback,
+    ModelCheckpoint,
     ReduceLROnPlateau,
 )
 from rosenblatt.layers import BatchNormalization, Dense, Dropout, GaussianNoise
 
-from rosenblatt.models import Sequential
+from rosenblatt.models import Sequential, load_model
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(96, 3))
@@ -150,3 +153,120 @@ def test_backup_of_another_model_is_refused(tmp_path):
         BackupAndRestore(None)
     with pytest.raises(TypeError, match="delete_checkpoint"):
         BackupAndRestore(backup, delete_checkpoint=1)
+
+
+# --------------------------------------------------------------------------- ModelCheckpoint
+def _plain_model():
+    model = Sequential([Dense(4, activation="tanh", input_dim=3), Dense(1)], seed=1)
+    model.compile("sgd", "mse")
+    return model
+
+
+def test_save_freq_saves_every_k_steps_counted_across_epochs(tmp_path):
+    model = _plain_model()
+    steps = []
+    recorder = LambdaCallback(on_train_batch_end=lambda b, logs: steps.append(
+        (model.get_weights(), logs["loss"])))
+    checkpoint = ModelCheckpoint(tmp_path / "ckpt-{epoch}-{batch}-loss={loss:.4f}.npz",
+                                 save_freq=2)
+    model.fit(X, Y, batch_size=32, epochs=2, shuffle=False, verbose=0,
+              callbacks=[recorder, checkpoint])  # 3 steps an epoch: saves after steps 2, 4, 6
+    expected = {2: (1, 2), 4: (2, 1), 6: (2, 3)}
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(f"ckpt-{e}-{b}-loss={steps[k - 1][1]:.4f}.npz"
+                           for k, (e, b) in expected.items())
+    for k, (epoch, batch) in expected.items():
+        saved = load_model(tmp_path / f"ckpt-{epoch}-{batch}-loss={steps[k - 1][1]:.4f}.npz")
+        for got, want in zip(saved.get_weights(), steps[k - 1][0], strict=True):
+            np.testing.assert_array_equal(got, want)
+
+
+def test_save_best_only_between_epochs_keeps_the_step_of_the_lowest_logged_loss(tmp_path,
+                                                                                capsys):
+    model = _plain_model()
+    steps = []
+    recorder = LambdaCallback(on_train_batch_end=lambda b, logs: steps.append(
+        (model.get_weights(), logs["loss"])))
+    checkpoint = ModelCheckpoint(tmp_path / "best.npz", monitor="loss", save_best_only=True,
+                                 save_freq=1, verbose=1)
+    model.fit(X, Y, batch_size=32, epochs=2, verbose=0, callbacks=[recorder, checkpoint])
+    losses = [loss for _, loss in steps]
+    best = int(np.argmin(losses))
+    assert checkpoint.best == losses[best]
+    for got, want in zip(load_model(tmp_path / "best.npz").get_weights(), steps[best][0],
+                         strict=True):
+        np.testing.assert_array_equal(got, want)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == (f"Epoch 1: loss improved from inf to {losses[0]:.5f}, saving model "
+                          f"to {tmp_path / 'best.npz'}")
+    improved = [i for i in range(1, 6) if losses[i] < min(losses[:i])]
+    assert [i for i, line in enumerate(printed) if " improved from " in line][1:] == improved
+    assert len(printed) == 6
+
+
+def test_verbose_messages_of_checkpoints_and_early_stopping(tmp_path, capsys):
+    model = _plain_model()
+    model.fit(X, Y, epochs=2, verbose=0,
+              callbacks=[ModelCheckpoint(tmp_path / "m{epoch}.npz", verbose=1)])
+    path = tmp_path / "m2.npz"
+    assert capsys.readouterr().out.splitlines()[-1] == f"Epoch 2: saving model to {path}"
+
+    class Worse(Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            logs["loss"] = float(epoch)  # grows every epoch: no improvement after the first
+
+    model.fit(X, Y, epochs=10, verbose=0,
+              callbacks=[Worse(), EarlyStopping(monitor="loss", patience=2, verbose=1)])
+    assert capsys.readouterr().out == ("Epoch 3: early stopping (loss did not improve on 0 for "
+                                       "2 epochs)\n")
+    model.fit(X, Y, epochs=10, verbose=0,
+              callbacks=[Worse(), EarlyStopping(monitor="loss", patience=2)])
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: ModelCheckpoint("m.npz", save_freq=0), ValueError,
+     "save_freq: expected 'epoch' or an integer number of batches >= 1, got 0"),
+    (lambda: ModelCheckpoint("m.npz", save_freq="batch"), ValueError,
+     "save_freq: expected 'epoch' or an integer number of batches >= 1, got 'batch'"),
+    (lambda: ModelCheckpoint("m.npz", save_freq=True), ValueError, "save_freq: expected"),
+    (lambda: ModelCheckpoint("m.npz", save_freq=2.5), ValueError, "save_freq: expected"),
+    (lambda: ModelCheckpoint("m.npz", save_best_only=True, save_freq=10), ValueError,
+     "monitor: 'val_loss' is only in the epoch logs, and save_freq=10 saves between epochs"),
+    (lambda: ModelCheckpoint("m.npz", verbose=2), ValueError,
+     "verbose: expected one of 0, 1, got 2"),
+    (lambda: EarlyStopping(verbose="yes"), ValueError, "verbose: expected one of 0, 1, got 'yes'"),
+    (lambda: LambdaCallback(on_batch_end=print, on_train_batch_end=print), ValueError,
+     "LambdaCallback: on_batch_end and on_train_batch_end name the same hook"),
+    (lambda: LambdaCallback(on_step_end=print), ValueError,
+     "LambdaCallback: unknown hook 'on_step_end'; valid: .*on_batch_end"),
+])
+def test_bad_arguments_name_the_argument(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
+
+
+# --------------------------------------------------------------------------- older batch hooks
+def test_on_batch_begin_and_end_are_called_at_every_training_step():
+    class LossHistory(Callback):
+        def on_train_begin(self, logs):
+            self.begun, self.losses = [], []
+
+        def on_batch_begin(self, batch, logs):
+            self.begun.append(batch)
+
+        def on_batch_end(self, batch, logs):
+            self.losses.append(logs.get("loss"))
+
+    class Newer(LossHistory):
+        def on_train_batch_end(self, batch, logs=None):  # the newer name wins, as in Keras
+            self.losses.append("newer")
+
+    seen = []
+    history, newer = LossHistory(), Newer()
+    run = _plain_model().fit(X, Y, batch_size=32, epochs=2, verbose=0, callbacks=[
+        history, newer, LambdaCallback(on_batch_end=lambda b, logs: seen.append(b))])
+    assert history.begun == [0, 1, 2, 0, 1, 2] and seen == [0, 1, 2, 0, 1, 2]
+    assert history.losses[2] == pytest.approx(run.history["loss"][0], rel=1e-6)
+    assert history.losses[5] == pytest.approx(run.history["loss"][1], rel=1e-6)
+    assert newer.losses == ["newer"] * 6

@@ -1,6 +1,7 @@
-"""The Dense-only programs of Keras' guides "The Sequential model", "The Functional API" and
-"Training & evaluation with the built-in methods", written as the guides write them with
-only the import changed (``import rosenblatt as keras``), on small synthetic data.
+"""The Dense-only programs of Keras' guides "The Sequential model" and "The Functional API",
+written as the guides write them with only the import changed (``import rosenblatt as
+keras``), on small synthetic data. The third guide, "Training & evaluation with the built-in
+methods", is in test_keras_guide_training.py.
 """
 
 import numpy as np

@@ -1,10 +1,12 @@
-"""Keras' hinge, squared hinge, categorical hinge, log-cosh, Poisson, cosine similarity and
-focal losses: values against NumPy closed forms (and PyTorch), gradients, configs, errors."""
+"""Keras' hinge, squared hinge, categorical hinge, log-cosh, Poisson, cosine similarity, mean
+absolute percentage error and focal losses: values against NumPy closed forms (and PyTorch),
+gradients, configs, errors; and custom losses, a Loss subclass with its own ``call``."""
 
 import numpy as np
 import pytest
 from rosenblatt.gradcheck import gradcheck
 
+from rosenblatt import Tensor, ops
 from rosenblatt import losses as L
 
 RNG = np.random.default_rng(5)
@@ -41,6 +43,8 @@ CLOSED = {
                 (P_PROB * 2 - Y_BIN * 3 * np.log(P_PROB * 2 + 1e-7)).mean(-1)),
     "cosine_similarity": (L.cosine_similarity, Y_SIGN, P_REAL, -(Y_SIGN * P_REAL).sum(-1) / (
         np.linalg.norm(Y_SIGN, axis=-1) * np.linalg.norm(P_REAL, axis=-1))),
+    "mean_absolute_percentage_error": (L.mean_absolute_percentage_error, Y_SIGN * 2.5, P_REAL,
+                                       (100 * np.abs(Y_SIGN * 2.5 - P_REAL) / 2.5).mean(-1)),
     "binary_focal": (L.binary_focal_crossentropy, Y_BIN, P_PROB, _focal_binary(Y_BIN, P_PROB)),
     "binary_focal balanced": (
         lambda y, p: L.binary_focal_crossentropy(y, p, apply_class_balancing=True, gamma=1.5),
@@ -77,6 +81,11 @@ def test_focal_losses_with_gamma_zero_are_the_cross_entropies():
         L.categorical_crossentropy(Y_CAT, P_CAT).data, rtol=1e-12)
 
 
+def test_mape_divides_by_eps_for_a_zero_target_as_keras():
+    value = L.mean_absolute_percentage_error(np.array([[0.0, 4.0]]), np.array([[1e-9, 3.0]]))
+    np.testing.assert_allclose(value.data, [(100 * 1e-9 / 1e-7 + 25.0) / 2], rtol=1e-9)
+
+
 def test_log_cosh_does_not_overflow_for_large_errors():
     value = L.log_cosh(np.zeros((1, 1)), np.array([[1000.0]])).data
     np.testing.assert_allclose(value, 1000 - np.log(2))
@@ -84,7 +93,7 @@ def test_log_cosh_does_not_overflow_for_large_errors():
 
 @pytest.mark.parametrize("cls, args", [
     (L.Hinge, {}), (L.SquaredHinge, {}), (L.CategoricalHinge, {}), (L.LogCosh, {}),
-    (L.Poisson, {}), (L.CosineSimilarity, {}),
+    (L.Poisson, {}), (L.CosineSimilarity, {}), (L.MeanAbsolutePercentageError, {}),
     (L.BinaryFocalCrossentropy, {"apply_class_balancing": True, "alpha": 0.4, "gamma": 1.0,
                                  "from_logits": True, "label_smoothing": 0.1}),
     (L.CategoricalFocalCrossentropy, {"alpha": 0.5, "gamma": 3.0, "label_smoothing": 0.2}),
@@ -105,6 +114,9 @@ def test_keras_names_find_the_losses():
                  "categorical_focal_crossentropy", "BinaryFocalCrossentropy"):
         assert isinstance(L.get(name), L.Loss)
     assert isinstance(L.get(L.poisson), L.Poisson)
+    for name in ("mape", "mean_absolute_percentage_error", "MeanAbsolutePercentageError"):
+        assert isinstance(L.get(name), L.MeanAbsolutePercentageError)
+    assert isinstance(L.get(L.mape), L.MeanAbsolutePercentageError)
 
 
 def test_torch_agrees_on_poisson_cosine_and_binary_focal():
@@ -155,3 +167,64 @@ def test_a_model_trains_with_a_focal_loss():
     model.compile("adam", L.BinaryFocalCrossentropy(gamma=1.0))
     history = model.fit(x, y, epochs=30, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+# --------------------------------------------------------------------------- custom losses
+class ShrunkMSE(L.Loss):
+    """Keras' custom-loss pattern: MSE plus a pull of the predictions towards 0.5."""
+
+    def __init__(self, factor=0.1, name="shrunk_mse"):
+        super().__init__(name=name)
+        self.factor = factor
+
+    def call(self, y_true, y_pred):
+        mse = ops.mean(ops.square(y_true - y_pred), axis=-1)
+        return mse + self.factor * ops.mean(ops.square(0.5 - y_pred), axis=-1)
+
+
+def test_a_loss_subclass_with_call_is_its_closed_form_reduced_and_differentiable():
+    loss = ShrunkMSE(0.3)
+    expected = ((Y_BIN - P_PROB) ** 2).mean(-1) + 0.3 * ((0.5 - P_PROB) ** 2).mean(-1)
+    np.testing.assert_allclose(loss(Y_BIN, P_PROB).data, expected.mean(), rtol=1e-12)
+    np.testing.assert_allclose(ShrunkMSE(0.3).per_sample(Y_BIN, P_PROB).data, expected,
+                               rtol=1e-12)
+    assert loss.name == "shrunk_mse"
+    assert gradcheck(lambda t: loss(Y_BIN, t), P_PROB) < 1e-6
+
+
+def test_a_call_returning_entries_or_one_number_is_reduced_as_keras_reduces_it():
+    class Entries(L.Loss):
+        def call(self, y_true, y_pred):
+            return ops.square(y_true - y_pred)  # (n, k): averaged per sample
+
+    class Batch(L.Loss):
+        def call(self, y_true, y_pred):
+            return ops.mean(ops.square(y_true - y_pred))  # one number for the batch
+
+    mse = ((Y_BIN - P_PROB) ** 2).mean()
+    np.testing.assert_allclose(Entries()(Y_BIN, P_PROB).data, mse, rtol=1e-12)
+    np.testing.assert_allclose(Batch()(Y_BIN, P_PROB).data, mse, rtol=1e-12)
+    np.testing.assert_allclose(L.get(lambda y, p: ops.mean(ops.square(y - p), axis=-1))(
+        Y_BIN, P_PROB).data, mse, rtol=1e-12)
+
+
+def test_a_custom_loss_that_cannot_be_computed_says_what_is_wrong():
+    class NoCall(L.Loss):
+        pass
+
+    class Rows(L.Loss):
+        def call(self, y_true, y_pred):
+            return ops.mean(ops.square(y_true - y_pred), axis=0)  # per column, not per sample
+
+    class Text(L.Loss):
+        def call(self, y_true, y_pred):
+            return "small"
+
+    with pytest.raises(NotImplementedError, match=r"NoCall must define call\(self, y_true"):
+        NoCall()(Y_BIN, P_PROB)
+    with pytest.raises(ValueError, match=r"loss 'loss': expected one loss per sample \(2\) or "
+                                         r"one number, got losses of shape \(3,\)"):
+        Rows()(Y_BIN, Tensor(P_PROB))
+    with pytest.raises(TypeError, match="loss 'loss': expected its call to return a Tensor of "
+                                        "losses, got str"):
+        Text()(Y_BIN, P_PROB)

@@ -7,7 +7,8 @@ import pytest
 from rosenblatt.gradcheck import gradcheck
 
 import rosenblatt
-from rosenblatt import Tensor, ops
+from rosenblatt import Tensor
+from rosenblatt.autodiff import ops
 
 TOL = 1e-6
 

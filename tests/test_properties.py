@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from rosenblatt.gradcheck import gradcheck
 
-from rosenblatt import Tensor, getitem, ops
+from rosenblatt import Tensor, getitem
+from rosenblatt.autodiff import ops
 
 TOL = 1e-6
 SETTINGS = settings(max_examples=40, deadline=None)

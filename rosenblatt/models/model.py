@@ -16,8 +16,6 @@ is the concatenation of the unknown parameters"). The weight methods are
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 
 import numpy as np
@@ -33,7 +31,15 @@ from rosenblatt.nn import fused, losses, optimizers
 from rosenblatt.nn import metrics as metrics_module
 from rosenblatt.nn.features import FeatureMap, Preprocessing
 from rosenblatt.nn.functional import Graph
-from rosenblatt.nn.layers import InputLayer, Layer, context, in_training, unique_name
+from rosenblatt.nn.layers import (
+    InputLayer,
+    Layer,
+    context,
+    in_forward,
+    in_training,
+    takes_training,
+    unique_name,
+)
 from rosenblatt.nn.symbolic import SymbolicTensor
 from rosenblatt.training import loop as training
 from rosenblatt.training import outputs as outputs_module
@@ -194,14 +200,39 @@ class Model(ModelWeights, ModelFiles):
         sigmoid and softmax keep their ``.logits`` for the losses that start from them."""
         if self.input_shape is None:
             self.build(x.shape[1:])
-        with context(rng=self._rng, training=training):
+        if not in_forward():  # the outermost model: the pass's added losses start afresh
+            self._clear_losses()
+        with context(rng=self._rng, training=training, forward=True):
             return self._call_user(x, training)
 
     def _call_user(self, x, training):
         """``call``, given ``training`` only if its signature takes it (a subclass's may not)."""
-        if _takes_training(type(self).call):
+        if takes_training(type(self).call):
             return self.call(x, training=training)
         return self.call(x)
+
+    @property
+    def losses(self) -> list:
+        """The losses the layers added with ``add_loss`` in the latest forward pass (fit
+        minimizes the compiled loss plus their sum)."""
+        return [loss for layer in self._inner_layers() for loss in layer.losses]
+
+    def _clear_losses(self) -> None:
+        for layer in self._inner_layers():
+            layer._losses = []
+
+    def _inner_layers(self) -> list:
+        """Every layer once, those of nested models included."""
+        found, seen, stack = [], set(), list(reversed(self.layers))
+        while stack:
+            layer = stack.pop()
+            if id(layer) not in seen:
+                seen.add(id(layer))
+                if isinstance(layer, Model):
+                    stack.extend(reversed(layer.layers))
+                else:
+                    found.append(layer)
+        return found
 
     def _without_graph(self) -> Exception:
         """What calling the model says when it has no graph to run."""
@@ -360,7 +391,3 @@ def _used_once(layers: list):
     which only the general path does)."""
     return layers if len({id(layer) for layer in layers}) == len(layers) else None
 
-
-@functools.cache
-def _takes_training(call) -> bool:
-    return "training" in inspect.signature(call).parameters

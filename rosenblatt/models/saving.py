@@ -89,7 +89,7 @@ def compile_arguments(model) -> dict:
         return {"loss": losses.serialize(model.loss),
                 "metrics": [m.name for m in model.compiled_metrics if m.name not in tracked]}
     names = model.output_names
-    per_loss = [losses.serialize(loss) for loss in model.loss.losses]
+    per_loss = [None if loss is None else losses.serialize(loss) for loss in model.loss.losses]
     metrics = {name: [] for name in names}
     for metric in model.compiled_metrics:
         if not getattr(metric, "needs_weights", False):

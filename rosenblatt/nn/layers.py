@@ -3,6 +3,8 @@
 A layer stores its configuration in ``__init__``, creates its weights in ``build(input_shape)``
 on its first call (shapes exclude the batch axis), computes in ``call(x)`` on tensors (under
 ``no_grad()`` for inference), and round-trips through ``get_config()`` / ``from_config()``.
+A custom layer's ``call(self, inputs)`` may leave out ``training``, and may ``add_loss`` a
+term that fit adds to the loss it minimizes (Keras' activity regularization).
 
 >>> layer = Dense(3, activation="relu")
 >>> layer(np.ones((2, 4))).shape
@@ -13,6 +15,8 @@ on its first call (shapes exclude the batch axis), computes in ``call(x)`` on te
 
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 import re
 import sys
@@ -58,22 +62,37 @@ def in_training() -> bool:
     return getattr(_context, "training", False)
 
 
-class context:
-    """Sets the generator and training flag that layers see during a model's build or fit."""
+def in_forward() -> bool:
+    """Whether a model's forward pass is running (its layers' added losses are collected)."""
+    return getattr(_context, "forward", False)
 
-    def __init__(self, rng=None, training=None):
-        self.rng, self.training = rng, training
+
+class context:
+    """Sets the generator and training flag that layers see during a model's build or fit,
+    and with ``forward`` marks a model's forward pass."""
+
+    def __init__(self, rng=None, training=None, forward=None):
+        self.rng, self.training, self.forward = rng, training, forward
 
     def __enter__(self):
-        self.saved = (getattr(_context, "rng", None), getattr(_context, "training", False))
+        self.saved = (getattr(_context, "rng", None), getattr(_context, "training", False),
+                      in_forward())
         if self.rng is not None:
             _context.rng = self.rng
         if self.training is not None:
             _context.training = self.training
+        if self.forward is not None:
+            _context.forward = self.forward
         return self
 
     def __exit__(self, *exc):
-        _context.rng, _context.training = self.saved
+        _context.rng, _context.training, _context.forward = self.saved
+
+
+@functools.cache
+def takes_training(call) -> bool:
+    """Whether a ``call`` function takes ``training`` (a custom layer's may not)."""
+    return "training" in inspect.signature(call).parameters
 
 
 def _shape_arg(input_shape, input_dim, layer: str):
@@ -110,6 +129,7 @@ class Layer:
         self.input_shape = None
         self._weights: list[Tensor] = []
         self._regularizers: list = []
+        self._losses: list[Tensor] = []
 
     # ------------------------------------------------------------------ building
     def add_weight(self, name, shape, initializer, rng, regularizer=None) -> Tensor:
@@ -147,7 +167,11 @@ class Layer:
         x = as_tensor(x, dtype=self.dtype)
         self.ensure_built(x.shape[1:])
         self._check_input(x.shape)
-        return self.call(x, training=in_training() if training is None else training)
+        if not in_forward():  # called on its own: its added losses are this call's
+            self._losses = []
+        if takes_training(type(self).call):
+            return self.call(x, training=in_training() if training is None else training)
+        return self.call(x)
 
     def _check_input(self, shape) -> None:
         if self.input_shape is not None and tuple(shape[1:]) != self.input_shape:
@@ -158,6 +182,25 @@ class Layer:
 
     def call(self, x: Tensor, training: bool = False) -> Tensor:
         return x
+
+    def add_loss(self, loss) -> None:
+        """Add ``loss`` (one number, or a one-number Tensor computed in ``call``, such as a
+        penalty on the activations) to what fit minimizes: the compiled loss plus every loss
+        the layers add in the batch's forward pass, the gradient flowing through each
+        (evaluate reports the same sum)."""
+        if not isinstance(loss, Tensor):
+            if not isinstance(loss, numbers.Real) or isinstance(loss, bool):
+                raise TypeError(f"add_loss: expected a Tensor or a number, got {describe(loss)}")
+            loss = Tensor(loss, dtype=self.dtype)
+        if loss.data.size != 1:
+            raise ValueError(f"add_loss: expected one number (reduce it, e.g. with ops.sum), got "
+                             f"a tensor of shape {loss.shape}")
+        self._losses.append(loss.reshape(()) if loss.ndim else loss)
+
+    @property
+    def losses(self) -> list[Tensor]:
+        """The losses ``add_loss`` added in the latest forward pass."""
+        return list(self._losses)
 
     # ------------------------------------------------------------------ weights
     @property

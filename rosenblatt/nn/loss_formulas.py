@@ -1,5 +1,5 @@
-"""Keras' margin, count, similarity and focal losses, per sample (their class forms and names
-are in :mod:`rosenblatt.nn.losses`).
+"""Keras' margin, count, percentage, similarity and focal losses, per sample (their class
+forms and names are in :mod:`rosenblatt.nn.losses`).
 
 Each returns a tensor of shape (n,): the loss of every sample, reduced over the last axis as
 Keras does, built from the differentiable primitives (log-cosh has its own derivative, tanh).
@@ -78,6 +78,14 @@ def poisson(y_true, y_pred) -> Tensor:
                          f"{float(p.data.min()):g}; give the output an 'exponential' or "
                          f"'softplus' activation")
     return last_axis_mean(p - Tensor(y) * (p + EPSILON).log())
+
+
+def mean_absolute_percentage_error(y_true, y_pred) -> Tensor:
+    """MAPE per sample: 100 mean_j |y_j - p_j| / max(|y_j|, eps), eps = 1e-7 as in Keras (a
+    target of 0 divides by eps, not by 0)."""
+    y, p = prepare(y_true, y_pred)
+    scale = (100.0 / np.maximum(np.abs(y), EPSILON)).astype(p.data.dtype)
+    return last_axis_mean((p - y).abs() * scale)
 
 
 def _l2_normalize(t: Tensor) -> Tensor:

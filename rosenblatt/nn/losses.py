@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from rosenblatt.autodiff import ops
-from rosenblatt.autodiff.tensor import Tensor, as_tensor
+from rosenblatt.autodiff.tensor import Tensor
 from rosenblatt.base.checks import check_bool, check_choice, check_positive, describe
 from rosenblatt.base.registry import Registry
 from rosenblatt.nn import fused
@@ -43,6 +43,7 @@ from rosenblatt.nn.loss_formulas import (
     focal_arguments,
     hinge,
     log_cosh,
+    mean_absolute_percentage_error,
     poisson,
     squared_hinge,
 )
@@ -140,7 +141,12 @@ def kl_divergence(y_true, y_pred) -> Tensor:
 class Loss:
     """A loss with a reduction over samples: 'mean' (default), 'sum' or 'none'.
 
-    Calling it gives a tensor: a scalar, or the per-sample losses for 'none'.
+    Calling it gives a tensor: a scalar, or the per-sample losses for 'none'. A subclass
+    defines the loss of each sample in ``call(self, y_true, y_pred)`` (Keras' custom loss):
+    ``y_true`` an array, ``y_pred`` a Tensor, so the gradient flows through the
+    :mod:`rosenblatt.ops` it uses. ``call`` returns one loss per sample (n,), or per entry
+    (n, ...), averaged over the entries of each sample, or one number for the whole batch
+    (which sample weights cannot weigh).
     """
 
     fn = None
@@ -155,8 +161,16 @@ class Loss:
                 raise ValueError("name: expected a non-empty str, got ''")
             self.name = name
 
-    def per_sample(self, y_true, y_pred) -> Tensor:
+    def call(self, y_true, y_pred) -> Tensor:
+        """The loss of each sample (a subclass defines its own)."""
+        if type(self).fn is None:
+            raise NotImplementedError(f"{type(self).__name__} must define call(self, y_true, "
+                                      f"y_pred), returning the loss of each sample")
         return type(self).fn(y_true, y_pred)
+
+    def per_sample(self, y_true, y_pred) -> Tensor:
+        """``call``'s losses as a Tensor: one per sample, or one number for the batch."""
+        return _per_sample(self.call(y_true, y_pred), y_pred, self.name)
 
     def __call__(self, y_true, y_pred) -> Tensor:
         losses = self.per_sample(y_true, y_pred)
@@ -177,12 +191,30 @@ class Loss:
         return f"{type(self).__name__}({self.get_config()})"
 
 
+def _per_sample(losses, y_pred, name: str) -> Tensor:
+    """The losses a ``call`` returned, checked: a Tensor (arrays become constant ones) of one
+    number, or of one loss per sample of ``y_pred``, entries of a sample averaged."""
+    if not isinstance(losses, Tensor):
+        try:
+            losses = Tensor(losses)
+        except TypeError:
+            raise TypeError(f"loss {name!r}: expected its call to return a Tensor of losses, "
+                            f"got {describe(losses)}") from None
+    if losses.ndim == 0:
+        return losses
+    n = np.shape(y_pred)[0] if np.ndim(y_pred) else None
+    if losses.shape[0] != n:
+        raise ValueError(f"loss {name!r}: expected one loss per sample ({n}) or one number, "
+                         f"got losses of shape {losses.shape}")
+    return losses.mean(axis=tuple(range(1, losses.ndim))) if losses.ndim > 1 else losses
+
+
 class _LogitsLoss(Loss):
     def __init__(self, from_logits: bool = False, reduction: str = "mean", name=None):
         super().__init__(reduction, name)
         self.from_logits = check_bool(from_logits, "from_logits")
 
-    def per_sample(self, y_true, y_pred):
+    def call(self, y_true, y_pred):
         return type(self).fn(y_true, y_pred, from_logits=self.from_logits)
 
     def get_config(self):
@@ -202,6 +234,9 @@ MeanAbsoluteError = _loss_class("MeanAbsoluteError", mean_absolute_error,
                                 names=("mean_absolute_error", "mae"))
 MeanSquaredError = _loss_class("MeanSquaredError", mean_squared_error,
                                names=("mean_squared_error", "mse"))
+MeanAbsolutePercentageError = _loss_class("MeanAbsolutePercentageError",
+                                          mean_absolute_percentage_error,
+                                          names=("mean_absolute_percentage_error", "mape"))
 SmoothAbsoluteError = _loss_class("SmoothAbsoluteError", smooth_absolute_error,
                                   names=("smooth_absolute_error", "sae"))
 KLDivergence = _loss_class("KLDivergence", kl_divergence,
@@ -225,7 +260,7 @@ class Huber(Loss):
         super().__init__(reduction, name)
         self.delta = float(check_positive(delta, "delta"))
 
-    def per_sample(self, y_true, y_pred):
+    def call(self, y_true, y_pred):
         return huber(y_true, y_pred, self.delta)
 
     def get_config(self):
@@ -253,7 +288,7 @@ class _OptionsLoss(Loss):
         super().__init__(reduction, name)
         self.options = options
 
-    def per_sample(self, y_true, y_pred):
+    def call(self, y_true, y_pred):
         return type(self).fn(y_true, y_pred, **self.options)
 
     def get_config(self):
@@ -297,12 +332,13 @@ class LossFunctionWrapper(Loss):
         super().__init__(reduction, name or getattr(fn, "__name__", "loss"))
         self.user_fn = fn
 
-    def per_sample(self, y_true, y_pred):
-        return as_tensor(self.user_fn(y_true, y_pred))
+    def call(self, y_true, y_pred):
+        return self.user_fn(y_true, y_pred)
 
 
 _FUNCTIONS = {
     mean_absolute_error: MeanAbsoluteError, mean_squared_error: MeanSquaredError,
+    mean_absolute_percentage_error: MeanAbsolutePercentageError,
     smooth_absolute_error: SmoothAbsoluteError, huber: Huber, kl_divergence: KLDivergence,
     binary_crossentropy: BinaryCrossentropy, categorical_crossentropy: CategoricalCrossentropy,
     sparse_categorical_crossentropy: SparseCategoricalCrossentropy,
@@ -344,6 +380,7 @@ def serialize(loss: Loss) -> dict:
 # short aliases, as in Keras
 mae = mean_absolute_error
 mse = mean_squared_error
+mape = mean_absolute_percentage_error
 sae = smooth_absolute_error
 kld = kl_divergence
 logcosh = log_cosh

@@ -19,6 +19,10 @@ class Callback:
     A callback that adds names to the epoch logs lists them in its class's ``adds_logs``.
     A callback that restores an earlier run's state in ``on_train_begin`` sets
     ``resume_epoch`` to the epoch that run had reached, and fit starts there.
+
+    ``on_batch_begin`` and ``on_batch_end`` are Keras' older names of ``on_train_batch_begin``
+    and ``on_train_batch_end``: a subclass that defines one of them (and not the newer name)
+    has it called at every training step.
     """
 
     needs_grad_norm = False
@@ -43,11 +47,33 @@ class Callback:
     def on_epoch_end(self, epoch, logs=None): ...
     def on_train_batch_begin(self, batch, logs=None): ...
     def on_train_batch_end(self, batch, logs=None): ...
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for alias, hook in _ALIASES.items():
+            if getattr(cls, alias) is not getattr(Callback, alias) and \
+                    getattr(cls, hook) is getattr(Callback, hook):
+                setattr(cls, hook, _calling(alias))
 
     def stop(self, reason: str) -> None:
         """Stop training after this step, recording why."""
         self.model.stop_training = True
         self.model.stop_reason = reason
+
+
+_ALIASES = {"on_batch_begin": "on_train_batch_begin", "on_batch_end": "on_train_batch_end"}
+
+
+def _calling(alias: str):
+    """A training-batch hook that calls the older hook ``alias`` (Keras' aliases)."""
+
+    def hook(self, batch, logs=None):
+        getattr(self, alias)(batch, logs)
+
+    hook.__name__ = hook.__qualname__ = _ALIASES[alias]
+    return hook
 
 
 def _better(mode: str, value: float, best: float, min_delta: float) -> bool:

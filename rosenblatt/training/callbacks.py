@@ -26,6 +26,7 @@ from rosenblatt.base.checks import (
     describe,
 )
 from rosenblatt.training.callback_base import (
+    _ALIASES,
     Callback,
     _better,
     _check_logged,
@@ -141,14 +142,16 @@ class History(Callback):
 
 class EarlyStopping(Callback):
     """Stop when ``monitor`` has not improved by more than ``min_delta`` for ``patience``
-    epochs (at least one); optionally restore the best weights seen (Keras' rule)."""
+    epochs (at least one); optionally restore the best weights seen (Keras' rule). With
+    ``verbose=1`` it prints the epoch at which it stopped."""
 
-    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto",
+    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, verbose=0, mode="auto",
                  restore_best_weights=False, start_from_epoch=0):
         super().__init__()
         self.monitor = _check_monitor(monitor)
         self.min_delta = float(check_positive(min_delta, "min_delta", allow_zero=True))
         self.patience = int(check_positive(patience, "patience", allow_zero=True, integer=True))
+        self.verbose = check_choice(verbose, "verbose", (0, 1))
         self.mode = _mode_for(monitor, check_choice(mode, "mode", ("auto", "min", "max")))
         self.restore_best_weights = check_bool(restore_best_weights, "restore_best_weights")
         self.start_from_epoch = int(check_positive(start_from_epoch, "start_from_epoch",
@@ -174,6 +177,9 @@ class EarlyStopping(Callback):
                 self.model.set_weights(self.best_weights)
             self.stop(f"early stopping: {self.monitor} did not improve on {self.best:.6g} for "
                       f"{self.wait} epochs (epoch {epoch + 1})")
+            if self.verbose:
+                print(f"Epoch {epoch + 1}: early stopping ({self.monitor} did not improve on "
+                      f"{self.best:.6g} for {self.wait} epochs)")
 
 
 class TargetReached(Callback):
@@ -305,31 +311,71 @@ class LearningRateScheduler(Callback):
 class ModelCheckpoint(Callback):
     """Save the model (or its weights) after each epoch, or only when ``monitor`` improves.
 
-    ``filepath`` may contain ``{epoch}`` and log keys, e.g. ``'ckpt-{epoch:02d}.npz'``.
+    ``filepath`` may contain ``{epoch}`` (counted from 1), ``{batch}`` and log keys, e.g.
+    ``'ckpt-{epoch:02d}.npz'`` or ``'ckpt-loss={loss:.2f}.npz'``. ``save_freq`` is 'epoch'
+    (at each epoch's end, with the epoch logs) or an integer k: every k training steps,
+    counted across epochs, with the logs of that step (whose ``loss`` is the epoch's mean so
+    far, and which hold no ``val_`` values). ``verbose=1`` prints each save (or why not).
     """
 
-    def __init__(self, filepath, monitor="val_loss", save_best_only=False,
-                 save_weights_only=False, mode="auto"):
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=False, mode="auto", save_freq="epoch"):
         super().__init__()
         if not isinstance(filepath, (str, os.PathLike)):
             raise TypeError(f"filepath: expected a str or a path, got {describe(filepath)}")
         self.filepath, self.monitor = os.fspath(filepath), _check_monitor(monitor)
+        self.verbose = check_choice(verbose, "verbose", (0, 1))
         self.save_best_only = check_bool(save_best_only, "save_best_only")
         self.save_weights_only = check_bool(save_weights_only, "save_weights_only")
         self.mode = _mode_for(monitor, check_choice(mode, "mode", ("auto", "min", "max")))
+        if save_freq != "epoch" and (not isinstance(save_freq, numbers.Integral)
+                                     or isinstance(save_freq, bool) or save_freq < 1):
+            raise ValueError(f"save_freq: expected 'epoch' or an integer number of batches "
+                             f">= 1, got {save_freq!r}")
+        if save_freq != "epoch" and self.save_best_only and monitor.startswith("val_"):
+            raise ValueError(f"monitor: {monitor!r} is only in the epoch logs, and save_freq="
+                             f"{save_freq} saves between epochs; monitor a training value "
+                             f"such as 'loss', or use save_freq='epoch'")
+        self.save_freq = save_freq if save_freq == "epoch" else int(save_freq)
         self.best = None
 
     def on_train_begin(self, logs=None):
         if self.save_best_only:
             _check_logged(self)
+        self.steps, self.epoch = 0, 0
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq == "epoch":
+            return
+        self.steps += 1
+        if self.steps % self.save_freq == 0:
+            self._save(self.epoch, batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
+        if self.save_freq == "epoch":
+            self._save(epoch, None, logs)
+
+    def _save(self, epoch, batch, logs):
+        logs = logs or {}
+        path = self.filepath.format(epoch=epoch + 1, **({} if batch is None
+                                                         else {"batch": batch + 1}), **logs)
         if self.save_best_only:
             value = _monitored(logs, self.monitor)
             if self.best is not None and not _better(self.mode, value, self.best, 0.0):
+                if self.verbose:
+                    print(f"Epoch {epoch + 1}: {self.monitor} did not improve from "
+                          f"{self.best:.5f}")
                 return
+            if self.verbose:
+                before = "inf" if self.best is None else f"{self.best:.5f}"
+                print(f"Epoch {epoch + 1}: {self.monitor} improved from {before} to "
+                      f"{value:.5f}, saving model to {path}")
             self.best = value
-        path = self.filepath.format(epoch=epoch + 1, **(logs or {}))
+        elif self.verbose:
+            print(f"Epoch {epoch + 1}: saving model to {path}")
         (self.model.save_weights if self.save_weights_only else self.model.save)(path)
 
 
@@ -342,10 +388,13 @@ class LambdaCallback(Callback):
     def __init__(self, **hooks):
         super().__init__()
         for name, fn in hooks.items():
-            if name not in CallbackList.HOOKS:
+            if name not in CallbackList.HOOKS and name not in _ALIASES:
                 raise ValueError(f"LambdaCallback: unknown hook {name!r}; valid: "
-                                 f"{', '.join(CallbackList.HOOKS)}")
+                                 f"{', '.join((*CallbackList.HOOKS, *_ALIASES))}")
             if not callable(fn):
                 raise TypeError(f"{name}: expected a function, got {type(fn).__name__}")
-            setattr(self, name, fn)
+            if _ALIASES.get(name) in hooks:
+                raise ValueError(f"LambdaCallback: {name} and {_ALIASES[name]} name the same "
+                                 f"hook; give one of them")
+            setattr(self, _ALIASES.get(name, name), fn)
 

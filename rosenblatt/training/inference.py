@@ -31,13 +31,18 @@ from rosenblatt.training.outputs import (
 
 
 def batch_loss(model, out: Tensor, yb: np.ndarray, head: fused.Head | None) -> Tensor:
-    """The compiled loss of the outputs ``out`` against ``yb``: from the logits that a
-    sigmoid or softmax output keeps when ``head`` fuses it into the loss, else as is. fit and
-    evaluate both take it, so both report the same loss for the same weights and batch."""
+    """The compiled loss of the outputs ``out`` against ``yb`` (from the logits that a
+    sigmoid or softmax output keeps when ``head`` fuses it into the loss, else as is), plus
+    the losses the layers added in the forward pass that made ``out``. fit and evaluate both
+    take it, so both report the same loss for the same weights and batch."""
     y, sample_weight = split_targets(yb)
     if isinstance(model.loss, OutputLosses):
-        return model.loss.total(out, y, sample_weight)
-    return one_loss(model.loss, head, out, y, sample_weight)
+        loss = model.loss.total(out, y, sample_weight)
+    else:
+        loss = one_loss(model.loss, head, out, y, sample_weight)
+    for added in model.losses:  # the layers' add_loss terms of this forward pass
+        loss = loss + added
+    return loss
 
 
 def update_metrics(metrics, yb, outputs) -> None:

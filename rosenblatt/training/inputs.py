@@ -96,13 +96,42 @@ def prepare_y(model, y, n: int, name: str = "y", x_name: str = "x"):
         names = model.output_names
         shapes = [tuple(t.shape) for t in model.outputs]
         return Arrays([
+            None if loss is None else
             _check_target(model, v, n, shape, loss, f"{name}[{key!r}]", x_name)
-            for v, key, shape, loss in zip(by_name(y, names, name, "outputs"), names, shapes,
+            for v, key, shape, loss in zip(_targets(model, y, name), names, shapes,
                                            model.loss.losses, strict=True)
         ])
     if isinstance(y, dict):
         y = by_name(y, model.output_names, name, "outputs")[0]
     return _check_target(model, y, n, model.output_shape, model.loss, name, x_name)
+
+
+def _targets(model, y, name: str) -> list:
+    """One target per output (None for an output without a loss), from a list or a dict by
+    output name: a list holds one per output, or one per output with a loss; a dict needs
+    the outputs with a loss and may leave out the others."""
+    names, losses_by_output = model.output_names, model.loss.losses
+    targeted = [k for k, loss in zip(names, losses_by_output, strict=True) if loss is not None]
+    if len(targeted) == len(names):
+        return by_name(y, names, name, "outputs")
+    if isinstance(y, dict):
+        unknown = [k for k in y if k not in names]
+        missing = [k for k in targeted if k not in y]
+        if unknown or missing:
+            raise ValueError(f"{name}: expected a dict keyed by the outputs with a loss "
+                             f"{targeted}, " + (f"missing {missing}" if missing
+                                                else f"got unknown {unknown}"))
+        return [y.get(k) for k in names]
+    if isinstance(y, (list, tuple)) and len(y) == len(targeted):
+        given = dict(zip(targeted, y, strict=True))
+        return [given.get(k) for k in names]
+    if isinstance(y, (list, tuple)) and len(y) == len(names):
+        return list(y)
+    got = describe(y) + (f" of length {len(y)}" if isinstance(y, (list, tuple)) else "")
+    raise ValueError(f"{name}: the model's outputs with a loss are {targeted} (of {names}): "
+                     f"expected a list of {len(targeted)} arrays, one per output with a loss "
+                     f"(or {len(names)}, one per output), or a dict keyed by those names, got "
+                     f"{got}")
 
 
 def _check_target(model, y, n, out, loss, name, x_name) -> np.ndarray:

@@ -8,8 +8,11 @@ for all), ``loss_weights`` and metrics per output. The loss it minimizes is
     L = sum_k w_k L_k(y_k, yhat_k)
 
 and History names each output's loss and metrics as Keras does: ``<output>_loss``,
-``<output>_<metric>``. Sample weights s_i (``sample_weight``, or ``class_weight`` mapped
-through the labels) make each loss the weighted mean (1/n) sum_i s_i l_i (Keras' reduction).
+``<output>_<metric>``. An output compiled with the loss None (``loss=[None, ...]``, or left
+out of a loss dict) is not trained towards a target and needs none: its targets may be left
+out, and the sum runs over the outputs with a loss. Sample weights s_i (``sample_weight``,
+or ``class_weight`` mapped through the labels) make each loss the weighted mean
+(1/n) sum_i s_i l_i (Keras' reduction).
 
 >>> import numpy as np
 >>> batch = Arrays([np.arange(4.0).reshape(4, 1), np.zeros((4, 2))])
@@ -31,19 +34,19 @@ from rosenblatt.nn.layers import Dense
 
 class Arrays:
     """Several arrays with one sample axis, sliced and gathered together (the inputs or the
-    targets of a model with several)."""
+    targets of a model with several; None for the target of an output without a loss)."""
 
     def __init__(self, arrays):
         self.arrays = list(arrays)
 
     def __len__(self) -> int:
-        return len(self.arrays[0])
+        return len(next(a for a in self.arrays if a is not None))
 
     def __getitem__(self, index) -> Arrays:
-        return Arrays([a[index] for a in self.arrays])
+        return Arrays([None if a is None else a[index] for a in self.arrays])
 
     def take(self, index, axis=0) -> Arrays:
-        return Arrays([a.take(index, axis=axis) for a in self.arrays])
+        return Arrays([None if a is None else a.take(index, axis=axis) for a in self.arrays])
 
 
 @dataclass(frozen=True)
@@ -119,12 +122,17 @@ def one_loss(loss, head, out: Tensor, y, sample_weight=None) -> Tensor:
         per = head.loss(logits, y, "none")
     else:
         per = loss.per_sample(y, out)
+    if per.ndim == 0:
+        raise ValueError(f"sample_weight: the loss {loss.name!r} gives one number for the "
+                         f"whole batch, so its samples cannot be weighted; return one loss per "
+                         f"sample from it (e.g. ops.mean(..., axis=-1))")
     weighted = per * Tensor(sample_weight.astype(per.data.dtype, copy=False))
     return weighted.sum() if loss.reduction == "sum" else weighted.mean()
 
 
 class OutputLosses:
-    """The loss of a model with several outputs: L = sum_k w_k L_k (see the module's text)."""
+    """The loss of a model with several outputs: L = sum_k w_k L_k over the outputs k with a
+    loss (``targeted``; see the module's text)."""
 
     reduction = "mean"
     name = "loss"
@@ -134,6 +142,7 @@ class OutputLosses:
         self.weights = weights
         self.heads = [head_of(layer, loss)
                       for layer, loss in zip(output_layers, losses_by_output, strict=True)]
+        self.targeted = [k for k, loss in enumerate(losses_by_output) if loss is not None]
 
     def term(self, k: int, out: list, yb, sample_weight=None) -> Tensor:
         y = yb.arrays[k]
@@ -141,8 +150,8 @@ class OutputLosses:
 
     def total(self, out: list, yb, sample_weight=None) -> Tensor:
         total = None
-        for k, w in enumerate(self.weights):
-            term = self.term(k, out, yb, sample_weight) * float(w)
+        for k in self.targeted:
+            term = self.term(k, out, yb, sample_weight) * float(self.weights[k])
             total = term if total is None else total + term
         return total
 
@@ -217,11 +226,14 @@ def per_output(value, names: list[str], what: str, single=None) -> list:
 
 
 def compile_outputs(model, loss, loss_weights, metrics):
-    """(loss, metrics) of a model with several outputs, from compile's arguments."""
+    """(loss, metrics) of a model with several outputs, from compile's arguments; an output
+    whose loss is None (or missing from a dict) has no loss, and no target."""
     names = model.output_names
-    chosen = [losses.get(spec) for spec in per_output(loss, names, "loss")]
-    if any(spec is None for spec in per_output(loss, names, "loss")):
-        raise ValueError(f"loss: every output needs a loss; the outputs are {names}")
+    specs = per_output(loss, names, "loss")
+    if all(spec is None for spec in specs):
+        raise ValueError(f"loss: expected a loss for at least one of the outputs {names}, "
+                         f"got {loss!r}")
+    chosen = [None if spec is None else losses.get(spec) for spec in specs]
     weights = per_output(1.0 if loss_weights is None else loss_weights, names, "loss_weights",
                          single=1.0)
     for w in weights:
@@ -229,9 +241,15 @@ def compile_outputs(model, loss, loss_weights, metrics):
             raise TypeError(f"loss_weights: expected finite numbers, got {w!r}")
     total = OutputLosses(chosen, weights, [t.layer for t in model.outputs])
     per = per_output(metrics or [], names, "metrics", single=[])
+    shared = per == [metrics or []] * len(names)  # given once, for every output with a loss
     compiled = []
     for k, (name, specs) in enumerate(zip(names, per, strict=True)):
         specs = specs if isinstance(specs, (list, tuple)) else [specs]
+        if shared and chosen[k] is None:
+            continue
+        if specs and chosen[k] is None:
+            raise ValueError(f"metrics: the output {name!r} has no loss, so no target to "
+                             f"measure it against; give it a loss, or no metrics")
         compiled += [OutputMetric(metrics_module.get(m), k, name) for m in specs]
     return total, compiled
 
@@ -240,7 +258,8 @@ def loss_trackers(model) -> list:
     """The per-output loss entries of a model with several outputs (none otherwise)."""
     if not isinstance(model.loss, OutputLosses):
         return []
-    return [OutputLossMetric(model, k, name) for k, name in enumerate(model.output_names)]
+    names = model.output_names
+    return [OutputLossMetric(model, k, names[k]) for k in model.loss.targeted]
 
 
 def class_weights(class_weight, y: np.ndarray, name: str = "class_weight") -> np.ndarray:

@@ -16,6 +16,7 @@ from rosenblatt.nn.metrics.values import (
     _binary_values,
     _categorical_values,
     _columns,
+    _percentage_values,
     _r2_from_sums,
     _sparse_values,
     _squared_values,
@@ -110,6 +111,16 @@ def mean_absolute_error(y_true, y_pred) -> float:
     return float(np.mean(_absolute_values(y_true, y_pred)))
 
 
+def mean_absolute_percentage_error(y_true, y_pred) -> float:
+    """Mean absolute percentage error: mean_i 100 |y_true_i - y_pred_i| / max(|y_true_i|, eps)
+    (over all entries; eps = 1e-7, as in Keras).
+
+    >>> mean_absolute_percentage_error([2.0, -4.0], [1.0, -3.0])   # (50 + 25) / 2
+    37.5
+    """
+    return float(np.mean(_percentage_values(y_true, y_pred)))
+
+
 def mean_squared_error(y_true, y_pred) -> float:
     """Mean squared error: mean_i (y_true_i - y_pred_i)^2 (over all entries).
 
@@ -162,6 +173,7 @@ def r2_score(y_true, y_pred) -> float:
 
 
 mae = mean_absolute_error
+mape = mean_absolute_percentage_error
 mse = mean_squared_error
 rmse = root_mean_squared_error
 r2 = r2_score

@@ -15,12 +15,14 @@ import numpy as np
 
 from rosenblatt.base.checks import as_array, check_in_range, describe
 from rosenblatt.base.registry import Registry
+from rosenblatt.nn.metrics.state import MetricVariable
 from rosenblatt.nn.metrics.values import (
     _absolute_values,
     _accuracy_values,
     _binary_values,
     _categorical_values,
     _columns,
+    _percentage_values,
     _r2_from_sums,
     _sparse_values,
     _squared_values,
@@ -77,6 +79,10 @@ class Metric:
     >>> m.reset_state(); m.result()
     0.0
 
+    A custom metric (Keras' way) makes its state in ``__init__`` with ``add_variable`` (or
+    ``add_weight``), changes it in ``update_state`` (which receives NumPy arrays) and reads it
+    in ``result``; ``reset_state`` puts the variables back to their initial values.
+
     Lecture 002 ("Loss / Metrics" of a Keras model).
     """
 
@@ -87,16 +93,39 @@ class Metric:
         if name is not None and not isinstance(name, str):
             raise TypeError(f"name: expected a str, got {describe(name)}")
         self.name = name or self._default_name
-        self.reset_state()
+        self._variables: list[MetricVariable] = []
+        if _resets_when_made(type(self)):
+            self.reset_state()
+
+    def add_variable(self, shape=(), initializer="zeros", name: str | None = None
+                     ) -> MetricVariable:
+        """A state variable of ``shape`` (() for a number) starting at ``initializer``
+        ('zeros', 'ones' or a number), which ``reset_state`` puts back."""
+        variable = MetricVariable(f"variable_{len(self._variables)}" if name is None
+                                  else name, shape, initializer)
+        self._variables.append(variable)
+        return variable
+
+    def add_weight(self, name: str | None = None, shape=(), initializer="zeros"
+                   ) -> MetricVariable:
+        """:meth:`add_variable` under Keras 2's name and argument order."""
+        return self.add_variable(shape, initializer, name)
+
+    @property
+    def variables(self) -> list[MetricVariable]:
+        return list(self._variables)
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define update_state(self, "
+                                  f"y_true, y_pred, sample_weight=None)")
 
     def result(self) -> float:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must define result(self)")
 
     def reset_state(self) -> None:
-        raise NotImplementedError
+        """Put every variable of ``add_variable`` back to its initial value."""
+        for variable in self._variables:
+            variable.reset()
 
     @property
     def scalar(self) -> bool:
@@ -115,6 +144,14 @@ class Metric:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}: {self.result()}>"
+
+
+def _resets_when_made(cls) -> bool:
+    """Whether making a metric runs its ``reset_state``: this package's metrics keep their
+    sums in attributes that ``reset_state`` sets; a custom one keeps them in variables, set
+    when made (and its ``reset_state`` may read them before they exist)."""
+    method = cls.reset_state
+    return method is not Metric.reset_state and method.__module__.startswith("rosenblatt.")
 
 
 class _MeanMetric(Metric):
@@ -219,6 +256,20 @@ class MeanAbsoluteError(_MeanMetric):
 
     def _values(self, y_true, y_pred):
         return _absolute_values(y_true, y_pred)
+
+
+@_register("mean_absolute_percentage_error", "mape")
+class MeanAbsolutePercentageError(_MeanMetric):
+    """Running :func:`mean_absolute_percentage_error`.
+
+    >>> m = MeanAbsolutePercentageError()
+    >>> m.update_state([2.0], [1.0]); m.update_state([-4.0], [-3.0])
+    >>> m.result()  # (50 + 25) / 2
+    37.5
+    """
+
+    def _values(self, y_true, y_pred):
+        return _percentage_values(y_true, y_pred)
 
 
 @_register("mean_squared_error", "mse")

@@ -118,6 +118,13 @@ def _absolute_values(y_true, y_pred) -> np.ndarray:
     return _per_sample(np.abs(y_true - y_pred, dtype=np.float64))
 
 
+def _percentage_values(y_true, y_pred) -> np.ndarray:
+    """100 |y - p| / max(|y|, 1e-7) per entry, averaged per sample (Keras' MAPE)."""
+    y_true, y_pred = _same_shape(y_true, y_pred)
+    y = y_true.astype(np.float64)
+    return _per_sample(100.0 * np.abs(y - y_pred) / np.maximum(np.abs(y), 1e-7))
+
+
 def _squared_values(y_true, y_pred) -> np.ndarray:
     y_true, y_pred = _same_shape(y_true, y_pred)
     return _per_sample(np.square(y_true - y_pred, dtype=np.float64))

@@ -10,6 +10,9 @@ Where PyTorch and Keras differ (Adam's and RMSprop's epsilon, RMSprop's momentum
 Nesterov momentum, Adagrad's defaults), the formulas follow PyTorch; each class says how.
 Lectures 004 (gradient descent, AdaGrad, RMSprop, Adam) and 003 (momentum).
 
+The learning-rate schedules are here too, as ``optimizers.schedules``, as Keras has them
+(the module :mod:`rosenblatt.nn.schedules`).
+
 >>> import numpy as np
 >>> theta, g = np.array([1.0, -2.0], np.float32), np.array([0.5, 0.5], np.float32)
 >>> opt = get("sgd")
@@ -20,7 +23,10 @@ array([ 0.995, -2.005], dtype=float32)
 
 from __future__ import annotations
 
+import sys
+
 from rosenblatt.base.registry import Registry
+from rosenblatt.nn import schedules
 from rosenblatt.nn.optimizers.adam import Adam, AdamW
 from rosenblatt.nn.optimizers.adam_family import Adamax, Lion, Nadam
 from rosenblatt.nn.optimizers.adaptive import Adagrad, RMSprop
@@ -28,7 +34,10 @@ from rosenblatt.nn.optimizers.base import Optimizer
 from rosenblatt.nn.optimizers.sgd import SGD
 
 __all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Adamax", "Lion", "Nadam", "Optimizer",
-           "RMSprop", "get", "registry", "serialize"]
+           "RMSprop", "get", "registry", "schedules", "serialize"]
+
+# ``import rosenblatt.optimizers.schedules`` as in Keras (``keras.optimizers.schedules``)
+sys.modules[f"{__name__}.schedules"] = schedules
 
 # The names, in the order error messages list them.
 registry = Registry("optimizer")
