@@ -9,10 +9,8 @@ custom metric's counts, the callbacks' rules replayed on the logged values.
 """
 
 import csv
-import gzip
 import math
 import os
-import struct
 
 import numpy as np
 import pytest
@@ -20,28 +18,7 @@ import pytest
 import rosenblatt as keras
 from rosenblatt import layers, ops
 
-N_TRAIN, N_TEST, N_VAL = 600, 200, 100
-
-
-def _write_idx(path, array):
-    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + struct.pack(
-        f">{array.ndim}I", *array.shape)
-    path.write_bytes(gzip.compress(header + array.tobytes()))
-
-
-@pytest.fixture(scope="module")
-def mnist_dir(tmp_path_factory):
-    """MNIST's four files, small: each digit a fixed random 28 x 28 picture plus noise."""
-    directory = tmp_path_factory.mktemp("mnist")
-    rng = np.random.default_rng(2024)
-    pictures = rng.integers(0, 256, size=(10, 28, 28))
-    for images, labels, n in (("train-images-idx3-ubyte", "train-labels-idx1-ubyte", N_TRAIN),
-                              ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", N_TEST)):
-        y = rng.integers(0, 10, size=n).astype(np.uint8)
-        x = np.clip(pictures[y] + rng.normal(0, 60, size=(n, 28, 28)), 0, 255).astype(np.uint8)
-        _write_idx(directory / f"{images}.gz", x)
-        _write_idx(directory / f"{labels}.gz", y)
-    return directory
+N_VAL = 100
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +26,7 @@ def data(mnist_dir):
     """The guide's preprocessing: flat float32 pixels in [0, 1], float32 labels, and the last
     samples of the training set reserved for validation."""
     (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data(path=mnist_dir)
-    assert x_train.shape == (N_TRAIN, 28, 28) and x_train.dtype == np.uint8
+    assert x_train.shape == (600, 28, 28) and x_train.dtype == np.uint8
     x_train = x_train.reshape(len(x_train), 784).astype("float32") / 255
     x_test = x_test.reshape(len(x_test), 784).astype("float32") / 255
     y_train = y_train.astype("float32")

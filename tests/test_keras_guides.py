@@ -1,7 +1,8 @@
 """The Dense-only programs of Keras' guides "The Sequential model" and "The Functional API",
 written as the guides write them with only the import changed (``import rosenblatt as
-keras``), on small synthetic data. The third guide, "Training & evaluation with the built-in
-methods", is in test_keras_guide_training.py.
+keras``), on small synthetic data and a small MNIST that the tests write as IDX files
+(``conftest.mnist_dir``). The third guide, "Training & evaluation with the built-in methods",
+is in test_keras_guide_training.py.
 """
 
 import numpy as np
@@ -11,12 +12,6 @@ import rosenblatt as keras
 from rosenblatt import layers
 
 RNG = np.random.default_rng(0)
-
-
-def _mnist_like(n=256, d=784, k=10):
-    x = RNG.random((n, d)).astype("float32")
-    y = (x[:, :k].argmax(axis=1)).astype("int64")
-    return x, y
 
 
 # --------------------------------------------------------------------- "The Sequential model"
@@ -73,7 +68,7 @@ def test_sequential_guide_feature_extraction_of_every_layer():
 
 
 # --------------------------------------------------------------------- "The Functional API"
-def test_functional_guide_mnist_model_trains_evaluates_saves(tmp_path):
+def test_functional_guide_mnist_model_trains_evaluates_saves(tmp_path, mnist_dir):
     inputs = keras.Input(shape=(784,))
     assert inputs.shape == (None, 784) and inputs.dtype == "float32"
     dense = layers.Dense(64, activation="relu")
@@ -84,8 +79,9 @@ def test_functional_guide_mnist_model_trains_evaluates_saves(tmp_path):
     text = model.summary(print_fn=None)
     assert "mnist_model" in text and "Total params: 55,050" in text
 
-    x_train, y_train = _mnist_like()
-    x_test, y_test = _mnist_like(64)
+    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data(path=mnist_dir)
+    x_train = x_train.reshape(600, 784).astype("float32") / 255
+    x_test = x_test.reshape(200, 784).astype("float32") / 255
     model.compile(
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         optimizer=keras.optimizers.RMSprop(),
