@@ -311,8 +311,8 @@ def test_the_command_line_refuses_bad_ports_and_warns_on_other_hosts(monkeypatch
     from rosenblatt.playground import server
 
     calls = []
-    monkeypatch.setattr(server, "_server", lambda host, port: type(
-        "S", (), {"run": lambda self: calls.append((host, port))})())
+    monkeypatch.setattr(server, "_server", lambda host, port, on_started: type(
+        "S", (), {"run": lambda self: (calls.append((host, port)), on_started())})())
     assert main(["playground", "--no-browser", "--port", "70000"]) == 2
     assert "port: expected an integer from 0 to 65535" in capsys.readouterr().err
     assert main(["playground", "--no-browser", "--port", "8123"]) == 0

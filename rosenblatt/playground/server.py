@@ -31,15 +31,22 @@ def free_port(host: str = LOCAL) -> int:
         return s.getsockname()[1]
 
 
-def _server(host: str, port: int):
+def _server(host: str, port: int, on_started=None):
+    """A uvicorn server of the playground; ``on_started()`` is called once it listens."""
     import uvicorn
 
     from .app import MAX_MESSAGE_BYTES, create_app
 
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None):
+            await super().startup(sockets)
+            if self.started and on_started is not None:
+                on_started()
+
     config = uvicorn.Config(create_app(), host=host, port=port, log_level="warning",
                             ws_max_size=MAX_MESSAGE_BYTES, ws="websockets-sansio",
                             lifespan="off")
-    return uvicorn.Server(config)
+    return Server(config)
 
 
 def serve(host: str = LOCAL, port: int = DEFAULT_PORT, open_browser: bool = True,
@@ -62,18 +69,13 @@ def serve(host: str = LOCAL, port: int = DEFAULT_PORT, open_browser: bool = True
     if port == 0:
         port = free_port(host if host != "localhost" else LOCAL)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    server = _server(host, port)
 
     def announce():  # once the server accepts connections, not before
-        while not (server.started or server.should_exit):
-            time.sleep(0.02)
-        if server.started:
-            print_fn(f"rosenblatt playground at {url} (Ctrl-C stops it)")
-            if open_browser:
-                webbrowser.open(url)
+        print_fn(f"rosenblatt playground at {url} (Ctrl-C stops it)")
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
-    threading.Thread(target=announce, daemon=True).start()
-    server.run()
+    _server(host, port, on_started=announce).run()
 
 
 def start_in_background(host: str = LOCAL, port: int = 0, timeout: float = 10.0):
