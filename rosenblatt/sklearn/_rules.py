@@ -15,7 +15,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from sklearn.utils import shuffle as sklearn_shuffle
 
+from rosenblatt.autodiff.tensor import Tensor, no_grad
+from rosenblatt.nn import fused
 from rosenblatt.training.callbacks import Callback
 from rosenblatt.training.loop import choose_step, prepare_x, prepare_y
 
@@ -173,3 +176,27 @@ def fit_lbfgs(estimator, model, X, Y) -> None:
     estimator.loss_ = float(result.fun)
     estimator._converged = result.status == 0
     estimator.t_ = 0
+
+
+def shuffles(random_state, n: int):
+    """Each epoch's sample order as scikit-learn draws it: the previous epoch's order
+    shuffled again by ``sklearn.utils.shuffle`` with the estimator's ``random_state``."""
+    order = np.arange(n)
+
+    def next_order(rows: int) -> np.ndarray:
+        nonlocal order
+        order = sklearn_shuffle(order, random_state=random_state)
+        return order
+
+    return next_order
+
+
+def forward_in_float64(model, X: np.ndarray) -> np.ndarray:
+    """The predictions of a float32 model of Dense layers for a float64 ``X``, in float64 (the
+    input's type, as scikit-learn's): no row's prediction then moves with the rows beside it,
+    as float32 products of batches of other sizes round differently."""
+    with no_grad():
+        for layer in model.layers:
+            X = fused.dense(X, Tensor(layer.kernel.data.astype(X.dtype)),
+                            Tensor(layer.bias.data.astype(X.dtype)), layer.activation).data
+    return X

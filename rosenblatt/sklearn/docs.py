@@ -38,14 +38,12 @@ _PARAMETERS = """
     ``validation_scores_``, ``best_validation_score_``, ``n_iter_``, ``t_``, ``n_layers_``,
     ``n_outputs_``, ``out_activation_``, ``n_features_in_``, ``feature_names_in_``.
 
-    The steps are scikit-learn's: the same random_state gives scikit-learn's initial
-    weights and validation split, and with ``shuffle=False`` (or one batch per epoch) the
-    whole fit (weights, ``loss_curve_``, ``validation_scores_``, ``n_iter_``) is
+    The steps and the random draws are scikit-learn's: the same random_state gives
+    scikit-learn's initial weights, validation split and each epoch's order of the samples,
+    so the whole fit (weights, ``loss_curve_``, ``validation_scores_``, ``n_iter_``) is
     scikit-learn's up to float rounding. Where rosenblatt differs:
-        - with ``shuffle=True`` and several batches per epoch, the batches' order comes from
-          the model's own generator (seeded from random_state), so a seed gives another
-          (equally distributed) order than scikit-learn's;
-        - the model computes in float32 unless ``dtype`` says otherwise;
+        - the model trains in float32 unless ``dtype`` says otherwise (a float64 ``X`` is
+          predicted in float64);
         - a warm_start fit with early_stopping whose validation scores never beat the
           earlier fit's best ends on those best weights, as documented; scikit-learn's ends
           on its last weights (its saved best weights are the arrays it goes on training).

@@ -14,8 +14,9 @@ rosenblatt's mean squared error). So SGD's learning rate is ``c * learning_rate_
 ``0.5 alpha ||W||^2 / batch`` becomes an L2 regularizer ``l2 = alpha / (2 c batch)``, set
 before each batch for its own size. Where the two optimizers write the same step in other
 forms (Adam's epsilon, SGD's velocity when the learning rate changes) the callback converts
-(see ``_rules``): the steps are scikit-learn's. So are the random draws up to the shuffling:
-the weights and the validation split come from scikit-learn's RandomState in its order.
+(see ``_rules``): the steps are scikit-learn's. So are the random draws:
+the weights, the validation split and each epoch's order of the samples come from
+scikit-learn's RandomState in its order (``_rules.shuffles``).
 """
 
 from __future__ import annotations
@@ -46,8 +47,9 @@ from rosenblatt.nn.initializers import RandomUniform
 from rosenblatt.nn.layers import Dense
 from rosenblatt.nn.optimizers import SGD, Adam
 from rosenblatt.nn.regularizers import L2
+from rosenblatt.training import loop as training
 
-from ._rules import EpochRules, fit_lbfgs
+from ._rules import EpochRules, fit_lbfgs, forward_in_float64, shuffles
 from .docs import CLASSIFIER_DOC, REGRESSOR_DOC
 
 SKLEARN_ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh",
@@ -172,7 +174,7 @@ class BaseMLP(BaseEstimator):
                              f"({n_validation} of {len(X)} samples); increase "
                              "validation_fraction or the number of samples")
         # scikit-learn's order of draws from one RandomState, made anew by every call: the
-        # initial weights, the validation split, then (here) the seed of the model's shuffling
+        # initial weights, the validation split, then each epoch's shuffle
         self._random_state = check_random_state(self.random_state)
         if reset:
             initial = self._initial_weights([X.shape[1], *hidden, Y.shape[1]], activation)
@@ -218,7 +220,7 @@ class BaseMLP(BaseEstimator):
 
     def _build(self, initial, activation, dtype) -> None:
         """A fresh model of Dense layers holding the ``initial`` weights (in ``dtype``)."""
-        seed = int(self._random_state.randint(np.iinfo(np.int32).max))
+        seed = 0  # the model's own generator draws nothing: fit takes scikit-learn's order
         layers = []
         for i, kernel in enumerate(initial[0::2]):
             bound = _bound(*kernel.shape, activation)  # the distribution, for the config
@@ -289,8 +291,9 @@ class BaseMLP(BaseEstimator):
         self.n_iter_ = 0  # scikit-learn counts the epochs of this call
         rules = EpochRules(self, n, batch, validation, incremental)
         epochs = 1 if incremental else self.max_iter
-        self.model_.fit(X, Y, batch_size=batch, epochs=epochs, shuffle=bool(self.shuffle),
-                        verbose=0, callbacks=[rules])
+        training.fit(self.model_, X, Y, batch_size=batch, epochs=epochs,
+                     shuffle=bool(self.shuffle), verbose=0, callbacks=[rules],
+                     order=shuffles(self._random_state, n))
         if self.model_.stop_reason and "loss became" in self.model_.stop_reason:
             warnings.warn(f"fit: {self.model_.stop_reason}", RuntimeWarning, stacklevel=5)
         if validation is not None:
@@ -303,6 +306,8 @@ class BaseMLP(BaseEstimator):
     def _forward(self, X) -> np.ndarray:
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        if X.dtype == np.float64 and self.model_._dtype() != np.float64:
+            return forward_in_float64(self.model_, X)
         out = self.model_.predict(X.astype(self.model_._dtype(), copy=False))
         return out.astype(X.dtype, copy=False)  # the input's type, as scikit-learn's
 

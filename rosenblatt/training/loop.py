@@ -113,7 +113,11 @@ def _batches(n: int, batch_size):
 
 def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
         validation_split=0.0, validation_data=None, shuffle=True, initial_epoch=0,
-        class_weight=None, sample_weight=None, steps_per_epoch=None, validation_freq=1):
+        class_weight=None, sample_weight=None, steps_per_epoch=None, validation_freq=1,
+        order=None):
+    """``Model.fit``'s training; ``order`` (for estimators that follow another library's
+    draws): a function of the number of samples giving each shuffled epoch's sample order,
+    in place of the model's generator's permutation."""
     if model.optimizer is None:
         raise ValueError("fit: the model is not compiled; call compile(optimizer, loss) first")
     check_batch_size(batch_size)
@@ -168,7 +172,8 @@ def fit(model, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=None,
                initial_epoch=initial_epoch, shuffle=shuffle, callbacks=cbs,
                step=GraphStep(model, model.fused_output()) if weighted
                else choose_step(model, model.fused_output()),
-               need_norm=cbs.needs_grad_norm(), stream=stream, validate_every=validate_every)
+               need_norm=cbs.needs_grad_norm(), stream=stream, validate_every=validate_every,
+               order=order or model._rng.permutation)
     cbs.on_train_begin()
     # an overflow or NaN shows in the loss, which stops training with a stop reason that
     # says what happened: NumPy's warnings about it would only repeat that
@@ -224,6 +229,7 @@ class _Run:
     need_norm: bool  # whether the batch logs get the gradient's norm
     stream: feeding.BatchStream | None  # batches from a generator, instead of x and y
     validate_every: object  # validate_every(epoch) -> bool (fit's validation_freq)
+    order: object  # order(n) -> a shuffled epoch's sample order
 
 
 def _epochs(model, run: _Run):
@@ -239,8 +245,7 @@ def _epochs(model, run: _Run):
     for epoch in range(cbs.start_epoch(run.initial_epoch), run.epochs):
         cbs.on_epoch_begin(epoch)
         safe = _Safe(theta.copy(), model.optimizer.get_state())
-        order = (model._rng.permutation(len(x)) if run.shuffle and run.stream is None
-                 else None)
+        order = run.order(len(x)) if run.shuffle and run.stream is None else None
         for metric in model.compiled_metrics:
             metric.reset_state()
         seen, loss_sum, started = 0, 0.0, time.perf_counter()
