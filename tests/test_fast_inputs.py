@@ -128,3 +128,14 @@ def test_other_graphs_keep_the_general_path():
     model = rb.Model([a, b], [Dense(1)(h), Dense(1)(b)], seed=0)
     model.compile(SGD(), "mse")
     assert _fast.compile_step(model, None) is None  # two outputs
+
+
+def test_a_layered_neuron_graph_keeps_the_graph_free_step():
+    """Models that define their own chain (a layered neuron graph's levels as Dense layers)
+    take the graph-free step through it."""
+    from rosenblatt.graph import Graph
+
+    graph = Graph.from_model(rb.Sequential([Input(shape=(3,)), Dense(4, activation="tanh"),
+                                            Dense(1, activation="sigmoid")], seed=0))
+    graph.compile(SGD(), "binary_crossentropy")
+    assert isinstance(_fast.compile_step(graph, graph.fused_output()), _fast.FastStep)

@@ -240,15 +240,19 @@ class Model(ModelWeights, ModelFiles):
 
     def chain(self):
         """The layers in order when the model is a plain chain, each used once, else None."""
-        found = self.chain_after_inputs()
+        found = self._graph_chain()
         return found[1] if found is not None and len(found[0]) == 1 else None
 
     def chain_after_inputs(self):
-        """(positions, layers): a chain after its inputs, concatenated in the order
-        ``positions`` when several (``graph_api.chain``), each layer used once; else None."""
+        """(positions, layers): the model's :meth:`chain` (a subclass may define its own),
+        or a chain after a Concatenate of its inputs in the order ``positions``; else None."""
+        layers = self.chain()
+        return ([0], layers) if layers is not None else self._graph_chain()
+
+    def _graph_chain(self):
         if type(self).call is not Model.call or self._graph is None:
             return None  # a subclass's own call is Python code
-        found = graph_api.chain(self._graph)
+        found = graph_api.chain(self._graph)  # (positions, layers)
         return found if found is not None and _used_once(found[1]) else None
 
     def output_layer(self):
