@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from sklearn.utils import shuffle as sklearn_shuffle
 
 from rosenblatt.autodiff.tensor import Tensor, no_grad
 from rosenblatt.nn import fused
@@ -180,12 +179,15 @@ def fit_lbfgs(estimator, model, X, Y) -> None:
 
 def shuffles(random_state, n: int):
     """Each epoch's sample order as scikit-learn draws it: the previous epoch's order
-    shuffled again by ``sklearn.utils.shuffle`` with the estimator's ``random_state``."""
+    shuffled again, as ``sklearn.utils.shuffle`` does (the estimator's RandomState shuffles
+    0..n-1, which then index the previous order), without its checks (a tenth of the time)."""
     order = np.arange(n)
 
     def next_order(rows: int) -> np.ndarray:
         nonlocal order
-        order = sklearn_shuffle(order, random_state=random_state)
+        index = np.arange(n)
+        random_state.shuffle(index)
+        order = order[index]
         return order
 
     return next_order
