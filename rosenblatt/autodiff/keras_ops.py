@@ -33,7 +33,6 @@ import numpy as np
 
 from rosenblatt.autodiff import ops, shape_ops
 from rosenblatt.autodiff.tensor import Tensor, floatx
-from rosenblatt.base.checks import describe
 
 __all__ = [
     "abs", "absolute", "add", "argmax", "cast", "clip", "concatenate", "divide", "equal", "exp",
@@ -43,18 +42,7 @@ __all__ = [
 ]
 
 
-def _array(value, op: str) -> np.ndarray:
-    """``value`` (a number or an array of numbers) as an array; TypeError naming ``op`` else."""
-    kind = "?"
-    if value is not None and not isinstance(value, (str, bytes)):
-        try:
-            kind = np.asarray(value).dtype.kind
-        except ValueError:  # ragged nested sequences
-            pass
-    if kind not in "biuf":
-        raise TypeError(f"{op}: expected a number, an array of numbers or a Tensor, got "
-                        f"{describe(value)}")
-    return np.asarray(value)
+_array = ops.numeric_array  # a number or an array of numbers; TypeError naming the op
 
 
 def _raw(value, op: str) -> np.ndarray:

@@ -49,10 +49,8 @@ def _pair(a, b, op: str = "operand") -> tuple[Tensor, Tensor]:
     return a, b
 
 
-def _constant(value, op: str, dtype) -> np.ndarray:
-    """A number or array operand as an array of ``dtype``; TypeError naming ``op`` else."""
-    if isinstance(value, numbers.Real):
-        return np.asarray(value, dtype=dtype)
+def numeric_array(value, op: str) -> np.ndarray:
+    """``value`` (a number or an array of numbers) as an array; TypeError naming ``op`` else."""
     kind = "?"
     if value is not None and not isinstance(value, (str, bytes)):
         try:
@@ -62,7 +60,14 @@ def _constant(value, op: str, dtype) -> np.ndarray:
     if kind not in "biuf":
         raise TypeError(f"{op}: expected a number, an array of numbers or a Tensor, got "
                         f"{describe(value)}")
-    return np.asarray(value, dtype=dtype)
+    return np.asarray(value)
+
+
+def _constant(value, op: str, dtype) -> np.ndarray:
+    """A number or array operand as an array of ``dtype``; TypeError naming ``op`` else."""
+    if isinstance(value, numbers.Real):
+        return np.asarray(value, dtype=dtype)
+    return numeric_array(value, op).astype(dtype, copy=False)
 
 
 # --------------------------------------------------------------------------- arithmetic
