@@ -3,9 +3,9 @@
 A Sequential model (or a functional model that is a single chain, after a Concatenate of its
 inputs when it has several) of Dense, Activation, Dropout and Flatten layers trains with
 backpropagation written out by hand (lecture 004's delta rule, layer by layer) instead of a
-recorded Tensor graph. Each layer becomes a stage, a
-small named type with its forward and backward pass on arrays (:mod:`rosenblatt._fast.stages`);
-the output activation that a fused loss takes from the logits is a ``nn.fused.Head``.
+recorded Tensor graph. Each layer becomes a stage, a small named type with its forward and
+backward pass on arrays (:mod:`rosenblatt._fast.stages`); the output activation that a fused
+loss takes from the logits is a ``nn.fused.Head``.
 
 - the matrix products write straight into the flat gradient vector (``np.matmul(..., out=)``);
 - activations and their derivatives run in place on buffers kept from step to step, through
