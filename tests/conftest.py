@@ -28,3 +28,31 @@ def mnist_dir(tmp_path_factory):
         write_idx(directory / f"{images}.gz", x)
         write_idx(directory / f"{labels}.gz", y)
     return directory
+
+
+@pytest.fixture
+def matches_torch_optim():
+    """``check(ours, torch_class, torch_hp, rtol)``: ten steps of the optimizer ``ours`` and of
+    ``torch.optim.<torch_class>(**torch_hp)`` on a noisy quadratic, L = sum(c theta^2 / 2 -
+    b theta) with gradient noise, from the same start, end at the same parameters (float64).
+    Skips without PyTorch."""
+    torch = pytest.importorskip("torch")
+
+    def check(ours, torch_class, torch_hp, rtol=1e-10):
+        rng = np.random.default_rng(2)
+        c, b = rng.uniform(0.5, 2.0, size=6), rng.normal(size=6)
+        noise = rng.normal(scale=0.3, size=(10, 6))
+
+        def grad(theta, k):
+            return c * theta - b + noise[k]
+
+        theta = rng.normal(size=6)
+        p = torch.nn.Parameter(torch.tensor(theta.copy(), dtype=torch.float64))
+        reference = getattr(torch.optim, torch_class)([p], **torch_hp)
+        for k in range(10):
+            p.grad = torch.from_numpy(grad(p.detach().numpy().copy(), k))
+            reference.step()
+            ours.apply([theta], [grad(theta, k)])
+        np.testing.assert_allclose(theta, p.detach().numpy(), rtol=rtol, atol=1e-12)
+
+    return check

@@ -337,26 +337,10 @@ TORCH_CASES = [
 
 
 @pytest.mark.parametrize("kind, torch_hp, hp", TORCH_CASES, ids=lambda c: str(c))
-def test_matches_torch_optim(kind, torch_hp, hp):
-    torch = pytest.importorskip("torch")
+def test_matches_torch_optim(kind, torch_hp, hp, matches_torch_optim):
     torch_class = {"sgd": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop", "adam": "Adam",
                    "adamw": "AdamW"}[kind]  # fmt: skip
-    rng = np.random.default_rng(2)
-    c, b = rng.uniform(0.5, 2.0, size=6), rng.normal(size=6)
-    noise = rng.normal(scale=0.3, size=(10, 6))
-
-    def grad(theta, k):  # a noisy quadratic: L = sum(c theta^2 / 2 - b theta)
-        return c * theta - b + noise[k]
-
-    theta = rng.normal(size=6)
-    p = torch.nn.Parameter(torch.tensor(theta.copy(), dtype=torch.float64))
-    reference = getattr(torch.optim, torch_class)([p], **torch_hp)
-    ours = CLASSES[kind](learning_rate=torch_hp["lr"], **hp)
-    for k in range(10):
-        p.grad = torch.from_numpy(grad(p.detach().numpy().copy(), k))
-        reference.step()
-        ours.apply([theta], [grad(theta, k)])
-    np.testing.assert_allclose(theta, p.detach().numpy(), rtol=1e-10, atol=1e-12)
+    matches_torch_optim(CLASSES[kind](learning_rate=torch_hp["lr"], **hp), torch_class, torch_hp)
 
 
 # -- (d) schedules drive the learning rate --------------------------------------------------------

@@ -78,26 +78,10 @@ def test_flat_fast_path_equals_per_parameter_reference(kind, hp):
     ("adamax", "Adamax", {"lr": 0.05, "betas": (0.7, 0.9), "eps": 0.1},
      {"beta_1": 0.7, "beta_2": 0.9, "epsilon": 0.1}),
 ], ids=str)
-def test_matches_torch_optim(kind, torch_class, torch_hp, hp):
-    torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(2)
-    c, b = rng.uniform(0.5, 2.0, size=6), rng.normal(size=6)
-    noise = rng.normal(scale=0.3, size=(10, 6))
-
-    def grad(theta, k):
-        return c * theta - b + noise[k]
-
-    theta = rng.normal(size=6)
-    p = torch.nn.Parameter(torch.tensor(theta.copy(), dtype=torch.float64))
-    torch_opt = getattr(torch.optim, torch_class)([p], **torch_hp)
-    ours = CLASSES[kind](learning_rate=torch_hp["lr"], **hp)
-    for k in range(10):
-        p.grad = torch.from_numpy(grad(p.detach().numpy().copy(), k))
-        torch_opt.step()
-        ours.apply([theta], [grad(theta, k)])
+def test_matches_torch_optim(kind, torch_class, torch_hp, hp, matches_torch_optim):
     # torch keeps NAdam's product of the mu_t in float32 (its scalar type), hence 1e-8 there
-    rtol = 1e-8 if kind == "nadam" else 1e-10
-    np.testing.assert_allclose(theta, p.detach().numpy(), rtol=rtol, atol=1e-12)
+    matches_torch_optim(CLASSES[kind](learning_rate=torch_hp["lr"], **hp), torch_class,
+                        torch_hp, rtol=1e-8 if kind == "nadam" else 1e-10)
 
 
 @pytest.mark.parametrize("kind, hp", CASES, ids=str)
