@@ -89,46 +89,6 @@ def test_validation_freq():
     assert len(history.history["val_loss"]) == 2
 
 
-def _two_outputs(seed=0):
-    image_input = keras.Input(shape=(6,), name="img_input")
-    timeseries_input = keras.Input(shape=(5,), name="ts_input")
-    x1 = layers.Dense(8, activation="relu")(image_input)
-    x2 = layers.Dense(8, activation="relu")(timeseries_input)
-    x = layers.concatenate([x1, x2])
-    score_output = layers.Dense(1, name="score_output")(x)
-    class_output = layers.Dense(5, activation="softmax", name="class_output")(x)
-    return keras.Model(inputs=[image_input, timeseries_input],
-                       outputs=[score_output, class_output], seed=seed)
-
-
-IMG, TS = RNG.random((30, 6)), RNG.random((30, 5))
-SCORE, CLASS = RNG.random((30, 1)), np.eye(5)[RNG.integers(0, 5, 30)]
-
-
-def test_several_outputs_with_their_losses_metrics_and_weights():
-    model = _two_outputs()
-    model.compile(
-        optimizer=keras.optimizers.RMSprop(1e-3),
-        loss=[keras.losses.MeanSquaredError(), keras.losses.CategoricalCrossentropy()],
-        metrics=[[keras.metrics.MeanAbsoluteError()], [keras.metrics.CategoricalAccuracy()]],
-        loss_weights={"score_output": 2.0, "class_output": 1.0},
-    )
-    history = model.fit([IMG, TS], [SCORE, CLASS], batch_size=10, epochs=1, verbose=0)
-    assert list(history.history) == ["loss", "score_output_loss", "class_output_loss",
-                                     "score_output_mean_absolute_error",
-                                     "class_output_categorical_accuracy"]
-    result = model.evaluate({"img_input": IMG, "ts_input": TS},
-                            {"score_output": SCORE, "class_output": CLASS}, return_dict=True)
-    score, probabilities = model.predict([IMG, TS])
-    mse = np.mean((score - SCORE) ** 2)
-    cce = np.mean(-np.sum(CLASS * np.log(probabilities), axis=1))
-    assert result["score_output_loss"] == pytest.approx(mse, rel=1e-5)
-    assert result["class_output_loss"] == pytest.approx(cce, rel=1e-4)
-    assert result["loss"] == pytest.approx(2 * mse + cce, rel=1e-4)
-    assert result["score_output_mean_absolute_error"] == pytest.approx(
-        np.mean(np.abs(score - SCORE)), rel=1e-5)
-
-
 def _graph(seed=0):
     """Two inputs, a shared layer, a nested model and two outputs."""
     a, b = keras.Input(shape=(4,), name="a"), keras.Input(shape=(4,), name="b")
